@@ -1,0 +1,36 @@
+/**
+ * TensorFlow.js for the engine: the only module that loads backends. Everything in
+ * src/engine imports `tf` from here so backend registration happens once.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export { tf };
+
+export type BackendName = 'wasm' | 'cpu';
+
+/** Where the bundled engine keeps the .wasm binaries (copied next to dist/engine.js). */
+function bundledWasmDir(): string | undefined {
+  const dir = __dirname;
+  return fs.existsSync(path.join(dir, 'tfjs-backend-wasm-simd.wasm')) ? dir + path.sep : undefined;
+}
+
+let wasmPathsSet = false;
+
+/** Selects and initialises a backend; resolves to the name actually in use. */
+export async function useBackend(name: BackendName): Promise<BackendName> {
+  if (name === 'wasm' && !wasmPathsSet) {
+    const dir = bundledWasmDir();
+    if (dir) setWasmPaths(dir);
+    wasmPathsSet = true;
+  }
+  if (tf.getBackend() !== name) {
+    const ok = await tf.setBackend(name);
+    if (!ok) throw new Error(`TensorFlow.js backend '${name}' failed to initialise`);
+  }
+  await tf.ready();
+  return name;
+}
