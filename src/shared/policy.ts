@@ -126,6 +126,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     return 'expected an object {"op", "probability"} plus "magnitude" for operations that take one';
   }
   if (issue.code === 'too_small' || issue.code === 'too_big') return `${issue.message} (got ${JSON.stringify(valueAt(input, path))})`;
+  if (issue.code === 'unrecognized_keys' && issue.keys.includes('magnitude')) {
+    const op = (valueAt(input, path) as { op?: unknown } | undefined)?.op;
+    if (typeof op === 'string') return `${op} takes no magnitude; remove "magnitude"`;
+  }
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; remove ${issue.keys.length > 1 ? 'them' : 'it'}`;
   return issue.message;
 }
