@@ -67,7 +67,7 @@ describe('policy sampler', () => {
     const pairKeys = keys.flatMap((a) => keys.map((b) => `${a}+${b}`));
     const pairProbs = probs.flatMap((a) => probs.map((b) => a * b));
     const pairObserved = pairKeys.map((k) => pairCounts.get(k) ?? 0);
-    const keep = pairProbs.map((q, i) => i).filter((i) => pairProbs[i] * (N * 0.3) >= 5); // chi-square needs expected >= 5
+    const keep = pairProbs.map((_, i) => i).filter((i) => pairProbs[i] * (N * 0.3) >= 5); // chi-square needs expected >= 5
     const kept = keep.map((i) => pairProbs[i]);
     const total = kept.reduce((a, b) => a + b, 0);
     const pPairs = chiSquareP(keep.map((i) => pairObserved[i]), kept.map((q) => q / total));

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what the tests need (Debian packages,
+# npm packages), builds the bundles, type-checks, lints and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages used by tests: the real Fashion-MNIST dataset.
+apt_packages=(dataset-fashion-mnist)
+missing=()
+for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+fi
+
+npm ci --no-audit --no-fund
+npm run build
+npm run typecheck
+npm run lint
+npm run test:unit

@@ -1,0 +1,2 @@
+/** Entry point of the engine bundle (dist/engine.js): the `ddas` CLI. */
+export { main } from './cli/main';
