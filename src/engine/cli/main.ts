@@ -18,12 +18,20 @@ function number(name: string, check: (v: number) => boolean, allowed: string): (
 
 const integer = (name: string, min: number) => number(name, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
 
-function program(out: (line: string) => void): Command {
+/** Where the CLI writes: stdout lines and stderr text (tests capture both). */
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: CliIo = { out: (line) => process.stdout.write(line + '\n'), err: (text) => process.stderr.write(text) };
+
+function program({ out, err }: CliIo): Command {
   const cli = new Command('ddas')
     .description('Search, preview and apply image data-augmentation policies (DDAS).')
     .showHelpAfterError('(run `ddas help` or `ddas <command> --help` for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => out(s.replace(/\n$/, '')), writeErr: err });
 
   cli
     .command('apply')
@@ -75,9 +83,9 @@ function program(out: (line: string) => void): Command {
 }
 
 /** Runs the CLI; resolves to the process exit code. */
-export async function main(argv: readonly string[], out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
-    await program(out).parseAsync([...argv], { from: 'user' });
+    await program(io).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -85,10 +93,10 @@ export async function main(argv: readonly string[], out: (line: string) => void 
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UserError || e instanceof DatasetError) {
-      process.stderr.write(`ddas: ${e.message}\n`);
+      io.err(`ddas: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`ddas: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    io.err(`ddas: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
 }
