@@ -46,10 +46,13 @@ export function samplePlans(policy: Policy, count: number, rng: Rng, progress = 
   return plans;
 }
 
-/** A plan applying one fixed op (magnitude, sign) to every image: `ddas apply --op`. */
+/** One op at a fixed magnitude; the sign is drawn per image unless fixed (unsigned ops ignore it). */
+export function fixedOp(op: OpName, magnitude: number, sign: 1 | -1 | 'random', rng: Rng): AppliedOp {
+  const drawn = drawOp(OPS[op].magnitude ? { op, magnitude, probability: 1 } : { op, probability: 1 }, rng);
+  return sign === 'random' || !OPS[op].magnitude?.signed ? drawn : { ...drawn, sign };
+}
+
+/** A plan applying one fixed op to every image: `ddas apply --op`. */
 export function fixedOpPlans(op: OpName, magnitude: number, sign: 1 | -1 | 'random', count: number, rng: Rng): ImagePlan[] {
-  return Array.from({ length: count }, () => {
-    const drawn = drawOp(OPS[op].magnitude ? { op, magnitude, probability: 1 } : { op, probability: 1 }, rng);
-    return [sign === 'random' ? drawn : { ...drawn, sign: OPS[op].magnitude?.signed ? sign : 1 }];
-  });
+  return Array.from({ length: count }, () => [fixedOp(op, magnitude, sign, rng)]);
 }

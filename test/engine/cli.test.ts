@@ -22,7 +22,9 @@ async function ddas(...argv: string[]): Promise<Run> {
 }
 
 async function raw(file: string): Promise<{ data: Buffer; width: number; height: number; channels: number }> {
-  const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+  // sharp widens grayscale to RGB on raw output unless told to keep it.
+  const gray = (await sharp(file).metadata()).channels === 1;
+  const { data, info } = await sharp(file).toColourspace(gray ? 'b-w' : 'srgb').raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels };
 }
 
@@ -37,7 +39,7 @@ describe('ddas CLI', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddas-cli-'));
     gray = path.join(dir, 'gray.png');
     colour = path.join(dir, 'colour.jpg');
-    await sharp(grayPixels, { raw: { width: 28, height: 20, channels: 1 } }).png().toFile(gray);
+    await sharp(grayPixels, { raw: { width: 28, height: 20, channels: 1 } }).toColourspace('b-w').png().toFile(gray);
     const rgb = Buffer.from(Array.from({ length: 33 * 31 * 3 }, (_, i) => (i * 13) % 256));
     await sharp(rgb, { raw: { width: 33, height: 31, channels: 3 } }).jpeg().toFile(colour);
   });

@@ -1,8 +1,8 @@
 /** Reading and writing single images (PNG/JPEG/WebP) as raw HWC uint8 pixels, via sharp. */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import sharp from 'sharp';
 import { UserError } from '../errors';
+import { writeFileAtomic } from './atomic';
 
 export interface RawImage {
   readonly width: number;
@@ -12,10 +12,11 @@ export interface RawImage {
   readonly pixels: Uint8Array;
 }
 
-export async function readImage(file: string): Promise<RawImage & { droppedAlpha: boolean }> {
-  if (!fs.existsSync(file)) throw new UserError(`${file}: no such file. Check the path.`);
+/** Decodes a file, or encoded bytes labelled `file` in messages. */
+export async function readImage(file: string, bytes?: Uint8Array): Promise<RawImage & { droppedAlpha: boolean }> {
+  if (!bytes && !fs.existsSync(file)) throw new UserError(`${file}: no such file. Check the path.`);
   try {
-    const image = sharp(file, { failOn: 'error' });
+    const image = sharp(bytes ?? file, { failOn: 'error' });
     const meta = await image.metadata();
     const gray = meta.channels === 1 || (meta.channels === 2 && meta.space === 'b-w');
     const { data, info } = await image
@@ -32,16 +33,18 @@ export async function readImage(file: string): Promise<RawImage & { droppedAlpha
   }
 }
 
-/** Writes a PNG atomically (temp file + rename) so a reader never sees half a file. */
-export async function writePng(file: string, image: RawImage): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  await sharp(Buffer.from(image.pixels.buffer, image.pixels.byteOffset, image.pixels.length), {
+export function encodePng(image: RawImage): Promise<Buffer> {
+  return sharp(Buffer.from(image.pixels.buffer, image.pixels.byteOffset, image.pixels.length), {
     raw: { width: image.width, height: image.height, channels: image.channels },
   })
+    .toColourspace(image.channels === 1 ? 'b-w' : 'srgb') // else sharp widens grayscale to RGB
     .png()
-    .toFile(tmp);
-  await fs.promises.rename(tmp, file);
+    .toBuffer();
+}
+
+/** Writes a PNG atomically (temp file + rename) so a reader never sees half a file. */
+export async function writePng(file: string, image: RawImage): Promise<void> {
+  await writeFileAtomic(file, await encodePng(image));
 }
 
 /**
