@@ -3,6 +3,8 @@
  * src/engine imports `tf` from here so backend registration happens once.
  */
 import * as tf from '@tensorflow/tfjs-core';
+// Training needs the gradient registry; the core package alone does not fill it.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as fs from 'node:fs';

@@ -97,7 +97,7 @@ export interface ProgressEvent {
 }
 
 export type EngineEvent =
-  | { kind: 'ready'; protocol: number; engine: string; version: string; backend: BackendReport; versions: Record<string, string> }
+  | { kind: 'ready'; id?: string; protocol: number; engine: string; version: string; backend: BackendReport; versions: Record<string, string> }
   | { kind: 'started'; id: string; categories: readonly string[]; backend: BackendReport; model: string; datasetSize: number; resumedFromEpoch?: number }
   | ProgressEvent
   | { kind: 'snapshot'; id: string; epoch: number; pAug: number; p: readonly number[]; valAccuracy: number }

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { detectFormat, openDataset } from '../../src/engine/data';
+import { cifarSplitFiles } from '../../src/engine/data/cifar';
 import { cifarRecords, makeTempDir, randomBytes, rejectsDatasetError } from './data-fixtures';
 
 /** Pixel (y, x) channel c of record k, read from CHW storage the slow, obvious way. */
@@ -19,7 +20,7 @@ describe('data: CIFAR binary', () => {
     const sizes = [7, 5]; // data_batch_1, data_batch_2
     const chw = randomBytes(12 * 3072, 10);
     const labels = Array.from({ length: 12 }, (_, i) => (i * 3) % 10);
-    // Written out of order: data_batch_10 must come after data_batch_2 once sorted numerically.
+    // Written out of order: the loader orders batches by number.
     await fsp.writeFile(path.join(dir, 'data_batch_2.bin'), cifarRecords(labels.slice(7).map((l) => [l]), chw.subarray(7 * 3072)));
     await fsp.writeFile(path.join(dir, 'data_batch_1.bin'), cifarRecords(labels.slice(0, 7).map((l) => [l]), chw));
     await fsp.writeFile(path.join(dir, 'test_batch.bin'), cifarRecords([[9], [8], [7]], randomBytes(3 * 3072, 11)));
@@ -52,6 +53,28 @@ describe('data: CIFAR binary', () => {
     const test = await openDataset(dir, { split: 'test' });
     await test.close();
     assert.deepEqual([test.info.split, test.info.size, Array.from(test.labels)], ['test', 3, [9, 8, 7]]);
+  });
+
+  it('orders training batches by number, not by name', () => {
+    const names = ['data_batch_10.bin', 'test_batch.bin', 'data_batch_2.bin', 'data_batch_1.bin', 'readme.html'];
+    assert.deepEqual(cifarSplitFiles(names, 'cifar10', 'train'), ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_10.bin']);
+    assert.deepEqual(cifarSplitFiles(names, 'cifar10', 'test'), ['test_batch.bin']);
+  });
+
+  it('labels are read correctly across the 1 MB read-chunk boundary', async () => {
+    const dir = path.join(tmp, 'big');
+    await fsp.mkdir(dir, { recursive: true });
+    const n10 = 700;
+    const l10 = Array.from({ length: n10 }, (_, i) => [(i * 7) % 10]);
+    await fsp.writeFile(path.join(dir, 'test_batch.bin'), cifarRecords(l10, new Uint8Array(n10 * 3072)));
+    const n100 = 700;
+    const l100 = Array.from({ length: n100 }, (_, i) => [i % 20, (i * 13) % 100]);
+    await fsp.writeFile(path.join(dir, 'test.bin'), cifarRecords(l100, new Uint8Array(n100 * 3072)));
+    const a = await openDataset(path.join(dir, 'test_batch.bin'));
+    const b = await openDataset(path.join(dir, 'test.bin'));
+    await Promise.all([a.close(), b.close()]);
+    assert.deepEqual(Array.from(a.labels), l10.map((l) => l[0]));
+    assert.deepEqual(Array.from(b.labels), l100.map((l) => l[1]));
   });
 
   it('CIFAR-100 uses the fine label and fine_label_names.txt', async () => {
@@ -104,8 +127,10 @@ describe('data: CIFAR binary', () => {
       const dir = path.join(tmp, 'range10');
       await fsp.mkdir(dir, { recursive: true });
       const file = path.join(dir, 'data_batch_3.bin');
-      await fsp.writeFile(file, cifarRecords([[1], [2], [10], [3]], randomBytes(4 * 3072, 15)));
-      const err = await rejectsDatasetError(openDataset(dir), /data_batch_3\.bin: label 10 at record 2 is out of range 0\.\.9/);
+      const labels = Array.from({ length: 400 }, (_, i) => [i % 10]);
+      labels[380] = [10]; // past the first 1 MB read chunk
+      await fsp.writeFile(file, cifarRecords(labels, new Uint8Array(400 * 3072)));
+      const err = await rejectsDatasetError(openDataset(dir), /data_batch_3\.bin: label 10 at record 380 is out of range 0\.\.9/);
       assert.equal(err.file, file);
     });
 

@@ -13,14 +13,15 @@ function blend(degenerate: tf.Tensor, images: ImageBatch, factors: tf.Tensor4D):
 }
 
 /**
- * PIL's RGB -> L conversion, (19595 R + 38470 G + 7471 B + 0x8000) >> 16, as [N, H, W, 1].
- * Every partial sum stays below 2^24, so float32 holds it exactly. Gray images pass through.
+ * PIL's RGB -> L conversion, (19595 R + 38470 G + 7471 B + 0x8000) >> 16, as [N, H, W, 1]
+ * (a 1x1 convolution; every partial sum stays below 2^24, so float32 holds it exactly).
+ * Gray images pass through.
  */
 export function luma(images: ImageBatch): tf.Tensor4D {
   return tf.tidy(() => {
     if (images.shape[3] === 1) return images.clone();
-    const weights = tf.tensor1d([19595, 38470, 7471]);
-    const sum = tf.add(tf.sum(tf.mul(images, weights), 3, true), 0x8000);
+    const weights = tf.tensor4d([19595, 38470, 7471], [1, 1, 3, 1]);
+    const sum = tf.add(tf.conv2d(images, weights, 1, 'valid'), 0x8000);
     return tf.floor(tf.div(sum, 65536)) as tf.Tensor4D;
   });
 }

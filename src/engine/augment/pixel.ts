@@ -15,14 +15,18 @@ export const invert: BatchOp = (images) => tf.tidy(() => tf.sub(255, images) as 
 /** Keeps the top `bits` bits: v & ~(2^(8 - bits) - 1), as floor(v / 2^k) 2^k. */
 export const posterize: BatchOp = (images, params) =>
   tf.tidy(() => {
-    const bits = perImage(params, images.shape[0], 'Posterize');
-    const unit = tf.pow(2, tf.sub(8, tf.clipByValue(tf.round(bits), 0, 8)));
+    const units = params.map((bits) => 2 ** (8 - Math.min(8, Math.max(0, Math.round(bits)))));
+    const unit = perImage(units, images.shape[0], 'Posterize');
     return tf.mul(tf.floor(tf.div(images, unit)), unit) as ImageBatch;
   });
 
-/** Inverts pixels at or above the (float) threshold, as PIL's lut `i < t ? i : 255 - i`. */
+/**
+ * Inverts pixels at or above the (float) threshold t, as PIL's lut `i < t ? i : 255 - i`.
+ * For whole-number pixels, v >= t exactly when v > ceil(t) - 1/2; the mask is a tf.step.
+ */
 export const solarize: BatchOp = (images, params) =>
   tf.tidy(() => {
-    const threshold = perImage(params, images.shape[0], 'Solarize');
-    return tf.where(tf.greaterEqual(images, threshold), tf.sub(255, images), images) as ImageBatch;
+    const cuts = perImage(params.map((t) => Math.ceil(t) - 0.5), images.shape[0], 'Solarize');
+    const flip = tf.step(tf.sub(images, cuts));
+    return tf.add(images, tf.mul(flip, tf.sub(255, tf.mul(images, 2)))) as ImageBatch;
   });

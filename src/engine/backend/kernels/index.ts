@@ -1,0 +1,69 @@
+/**
+ * Training kernels for backends that lack fast convolution gradients (wasm: three are
+ * missing and Conv2DBackpropInput is a slow direct loop). Each one is composed from
+ * the backend's own forward convolution; see conv2d-grad.ts and depthwise-grad.ts.
+ */
+import { tf } from '../../tf';
+import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d-grad';
+import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-grad';
+
+const FACTORIES = {
+  Conv2DBackpropFilter: conv2dBackpropFilter,
+  Conv2DBackpropInput: conv2dBackpropInput,
+  DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInput,
+} as const;
+
+export type TrainingKernelName = keyof typeof FACTORIES;
+export const TRAINING_KERNELS = Object.keys(FACTORIES) as TrainingKernelName[];
+
+/** Stock kernels we replaced, so `unregisterTrainingKernels` can put them back. */
+const replaced = new Map<string, tf.KernelConfig | null>();
+const key = (backendName: string, kernel: string): string => `${backendName}/${kernel}`;
+
+function registered(kernel: string, backendName: string): tf.KernelConfig | undefined {
+  return tf.getKernelsForBackend(backendName).find((k) => k.kernelName === kernel);
+}
+
+/**
+ * Registers (or replaces) the composed gradient kernels on `backendName`. Idempotent.
+ * Works before or after the backend is initialised: kernels are looked up per call.
+ */
+export function registerTrainingKernels(backendName: string, kernels: readonly TrainingKernelName[] = TRAINING_KERNELS): void {
+  for (const kernel of kernels) {
+    const k = key(backendName, kernel);
+    if (replaced.has(k)) continue;
+    const stock = registered(kernel, backendName);
+    if (stock) tf.unregisterKernel(kernel, backendName);
+    replaced.set(k, stock ?? null);
+    tf.registerKernel({ kernelName: kernel, backendName, kernelFunc: FACTORIES[kernel](backendName) });
+  }
+}
+
+/** The wasm backend's training kernels: what makes tf.grads of conv nets work and run fast there. */
+export function registerWasmTrainingKernels(): void {
+  registerTrainingKernels('wasm');
+}
+
+/** Removes our kernels from `backendName` and restores the stock ones (for benchmarks and tests). */
+export function unregisterTrainingKernels(backendName: string): void {
+  for (const kernel of TRAINING_KERNELS) {
+    const k = key(backendName, kernel);
+    if (!replaced.has(k)) continue;
+    tf.unregisterKernel(kernel, backendName);
+    const stock = replaced.get(k);
+    if (stock) {
+      tf.registerKernel(stock);
+      // The engine runs setup functions only when a backend initialises; a stock kernel
+      // we displaced before that never got its setup (e.g. its wasm function binding).
+      const live = tf.engine().registry[backendName] as tf.KernelBackend | undefined;
+      if (live && stock.setupFunc) stock.setupFunc(live);
+    }
+    replaced.delete(k);
+  }
+}
+
+/** Which of our kernels are active on `backendName`. */
+export function trainingKernelsOn(backendName: string): TrainingKernelName[] {
+  return TRAINING_KERNELS.filter((kernel) => replaced.has(key(backendName, kernel)));
+}

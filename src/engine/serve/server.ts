@@ -1,0 +1,102 @@
+/**
+ * `ddas serve`: the engine as a JSON-lines process (DESIGN section 6). One search at a
+ * time, previews alongside it; a bad line gets an `error` event and the engine keeps
+ * serving; end of input or `shutdown` cancels the search (leaving its checkpoint) and exits.
+ */
+import * as readline from 'node:readline';
+import { encodeEvent, parseRequest, PROTOCOL_VERSION, type BackendReport, type EngineEvent, type ErrorCode, type ParsedRequest, type SearchRequest } from '../../shared/protocol';
+import { DatasetError } from '../data/errors';
+import { UserError } from '../errors';
+import { renderPreview } from './preview';
+
+export type Emit = (event: EngineEvent) => void;
+
+export interface ServeDeps {
+  /** Picks and initialises the backend once, before `ready`. */
+  readonly backend: () => Promise<BackendReport>;
+  readonly versions: Record<string, string>;
+  /** Runs a search to its end (result), or until the signal aborts it (cancelled). */
+  readonly search: (request: SearchRequest, emit: Emit, signal: AbortSignal) => Promise<void>;
+}
+
+export function errorCode(e: unknown): ErrorCode {
+  return e instanceof UserError || e instanceof DatasetError ? 'bad-input' : 'internal';
+}
+
+function errorText(e: unknown): string {
+  return e instanceof UserError || e instanceof DatasetError ? e.message : `internal error: ${(e as Error)?.stack ?? String(e)}`;
+}
+
+export async function serve(input: NodeJS.ReadableStream, write: (text: string) => void, deps: ServeDeps): Promise<void> {
+  const emit: Emit = (event) => write(encodeEvent(event));
+  const backend = await deps.backend();
+  const ready = (id?: string): void => emit({ kind: 'ready', ...(id ? { id } : {}), protocol: PROTOCOL_VERSION, engine: 'ddas-tfjs', version: deps.versions.ddas ?? '0', backend, versions: deps.versions });
+  ready();
+
+  let active: { id: string; controller: AbortController; done: Promise<void> } | undefined;
+  const pending = new Set<Promise<void>>();
+  const track = (p: Promise<void>): void => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+
+  const startSearch = (req: SearchRequest): void => {
+    if (active) {
+      emit({ kind: 'error', id: req.id, code: 'busy', message: `search "${active.id}" is running; cancel it first (one search at a time).` });
+      return;
+    }
+    const controller = new AbortController();
+    const done = deps
+      .search(req, emit, controller.signal)
+      .catch((e: unknown) => emit({ kind: 'error', id: req.id, code: errorCode(e), message: errorText(e) }))
+      .finally(() => {
+        if (active?.id === req.id) active = undefined;
+      });
+    active = { id: req.id, controller, done };
+    track(done);
+  };
+
+  const handle = (req: ParsedRequest): 'stop' | void => {
+    switch (req.kind) {
+      case 'hello':
+        ready(req.id);
+        return;
+      case 'search':
+        startSearch(req);
+        return;
+      case 'preview':
+        track(
+          renderPreview(req)
+            .then((images) => emit({ kind: 'preview', id: req.id, images }))
+            .catch((e: unknown) => emit({ kind: 'error', id: req.id, code: errorCode(e), message: errorText(e) })),
+        );
+        return;
+      case 'cancel': {
+        const target = req.target ?? active?.id;
+        if (!active || active.id !== target) {
+          emit({ kind: 'error', id: req.id, code: 'not-found', message: target ? `no running search "${target}" to cancel.` : 'no search is running.' });
+          return;
+        }
+        active.controller.abort();
+        return;
+      }
+      case 'shutdown':
+        return 'stop';
+    }
+  };
+
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    const parsed = parseRequest(line);
+    if (!parsed.ok) {
+      emit({ kind: 'error', ...(parsed.id ? { id: parsed.id } : {}), code: 'bad-request', message: parsed.message });
+      continue;
+    }
+    if (handle(parsed.request) === 'stop') break;
+  }
+  lines.close();
+  // End of input or shutdown: stop the search at its next step (it checkpoints) and finish pending work.
+  active?.controller.abort();
+  await Promise.allSettled([...pending]);
+}

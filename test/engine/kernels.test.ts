@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { tf, useBackend } from '../../src/engine/tf';
+import { registerWasmTrainingKernels, trainingKernelsOn, unregisterTrainingKernels } from '../../src/engine/backend/kernels';
+import { batchNormTrain } from '../../src/engine/nn/layers';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+/** Deterministic values in [-1, 1) (a small LCG, so failures reproduce). */
+function values(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** Max |a-b| relative to max |b|: robust for sums that cancel. */
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tol = 1e-4): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let maxDiff = 0;
+  let scale = 1e-12;
+  for (let i = 0; i < expected.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  assert.ok(maxDiff / scale <= tol, `${what}: relative error ${(maxDiff / scale).toExponential(2)} > ${tol}`);
+}
+
+/** Runs a kernel on `backend` with fresh tensors from plain data; returns its output values and shape. */
+async function runOn(
+  backend: 'cpu' | 'wasm',
+  kernel: string,
+  inputs: Record<string, { shape: Shape4; data: Float32Array }>,
+  attrs: tf.NamedAttrMap,
+): Promise<{ data: Float32Array; shape: number[] }> {
+  await useBackend(backend);
+  const tensors: Record<string, tf.Tensor> = {};
+  for (const [k, v] of Object.entries(inputs)) tensors[k] = tf.tensor4d(v.data, v.shape);
+  const idsBefore = tf.engine().backend.numDataIds();
+  const out = tf.engine().runKernel(kernel, tensors, attrs) as tf.Tensor;
+  // Exactly one new buffer (the output): intermediates were all freed.
+  assert.equal(tf.engine().backend.numDataIds(), idsBefore + 1, `${kernel} on ${backend} leaked buffers`);
+  const data = (await out.data()) as Float32Array;
+  const shape = out.shape;
+  out.dispose();
+  for (const t of Object.values(tensors)) t.dispose();
+  return { data, shape };
+}
+
+interface ConvCase {
+  x: Shape4;
+  k: [number, number];
+  out: number; // Co for conv2d, multiplier for depthwise
+  stride: number | [number, number];
+  pad: Pad;
+}
+
+const convCases: ConvCase[] = [
+  { x: [1, 8, 8, 3], k: [3, 3], out: 4, stride: 1, pad: 'same' },
+  { x: [5, 9, 7, 3], k: [3, 3], out: 5, stride: 2, pad: 'same' },
+  { x: [5, 9, 9, 1], k: [3, 3], out: 16, stride: 2, pad: 'valid' },
+  { x: [2, 10, 11, 16], k: [3, 3], out: 8, stride: 1, pad: 'valid' },
+  { x: [2, 11, 10, 16], k: [1, 1], out: 4, stride: 2, pad: 'valid' }, // odd size: trailing row unused
+  { x: [1, 12, 12, 3], k: [5, 5], out: 2, stride: 2, pad: 'same' },
+  { x: [3, 7, 9, 3], k: [3, 2], out: 3, stride: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { x: [2, 8, 8, 1], k: [3, 3], out: 3, stride: 1, pad: 1 },
+];
+
+function convShapes(c: ConvCase, depthwise: boolean): { filter: Shape4; dy: Shape4 } {
+  const filter: Shape4 = [c.k[0], c.k[1], c.x[3], c.out];
+  const info = tf.backend_util.computeConv2DInfo(c.x, filter, c.stride, 1, c.pad, 'floor', depthwise);
+  return { filter, dy: info.outShape };
+}
+
+const label = (c: ConvCase): string => `x=[${c.x}] k=${c.k.join('x')} out=${c.out} stride=${String(c.stride)} pad=${JSON.stringify(c.pad)}`;
+
+describe('wasm training kernels', function () {
+  this.timeout(20000);
+
+  before(async () => {
+    registerWasmTrainingKernels();
+    await useBackend('cpu');
+    await useBackend('wasm');
+  });
+
+  after(async () => {
+    await useBackend('wasm');
+  });
+
+  it('registers all four kernels on wasm (and only there)', () => {
+    assert.deepEqual(trainingKernelsOn('wasm').sort(), [
+      'Conv2DBackpropFilter',
+      'Conv2DBackpropInput',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'DepthwiseConv2dNativeBackpropInput',
+    ]);
+    assert.deepEqual(trainingKernelsOn('cpu'), []);
+  });
+
+  for (const [i, c] of convCases.entries()) {
+    it(`Conv2DBackpropFilter / Conv2DBackpropInput match cpu: ${label(c)}`, async () => {
+      const { filter, dy } = convShapes(c, false);
+      const common = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: 'floor' } as tf.NamedAttrMap;
+      const x = { shape: c.x, data: values(size(c.x), 11 + i) };
+      const g = { shape: dy, data: values(size(dy), 23 + i) };
+      const f = { shape: filter, data: values(size(filter), 37 + i) };
+      const fAttrs = { ...common, filterShape: filter };
+      const want = await runOn('cpu', 'Conv2DBackpropFilter', { x, dy: g }, fAttrs);
+      const got = await runOn('wasm', 'Conv2DBackpropFilter', { x, dy: g }, fAttrs);
+      assert.deepEqual(got.shape, filter);
+      assertClose(got.data, want.data, 'filter gradient');
+      const iAttrs = { ...common, inputShape: c.x };
+      const wantX = await runOn('cpu', 'Conv2DBackpropInput', { dy: g, filter: f }, iAttrs);
+      const gotX = await runOn('wasm', 'Conv2DBackpropInput', { dy: g, filter: f }, iAttrs);
+      assert.deepEqual(gotX.shape, c.x);
+      assertClose(gotX.data, wantX.data, 'input gradient');
+    });
+  }
+
+  for (const [i, base] of convCases.filter((c) => typeof c.stride === 'number').entries()) {
+    const c = { ...base, out: (i % 3) + 1, x: [base.x[0], base.x[1], base.x[2], Math.min(base.x[3], 6)] as Shape4 };
+    it(`DepthwiseConv2dNative gradients match cpu: ${label(c)}`, async () => {
+      const { filter, dy } = convShapes(c, true);
+      const common = { strides: c.stride, pad: c.pad, dilations: [1, 1], dimRoundingMode: 'floor' } as tf.NamedAttrMap;
+      const x = { shape: c.x, data: values(size(c.x), 101 + i) };
+      const g = { shape: dy, data: values(size(dy), 131 + i) };
+      const f = { shape: filter, data: values(size(filter), 151 + i) };
+      const fAttrs = { ...common, filterShape: filter };
+      const want = await runOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', { x, dy: g }, fAttrs);
+      const got = await runOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', { x, dy: g }, fAttrs);
+      assert.deepEqual(got.shape, filter);
+      assertClose(got.data, want.data, 'depthwise filter gradient');
+      const iAttrs = { ...common, inputShape: c.x };
+      const wantX = await runOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy: g, filter: f }, iAttrs);
+      const gotX = await runOn('wasm', 'DepthwiseConv2dNativeBackpropInput', { dy: g, filter: f }, iAttrs);
+      assert.deepEqual(gotX.shape, c.x);
+      assertClose(gotX.data, wantX.data, 'depthwise input gradient');
+    });
+  }
+
+  it('rejects dilation, NCHW and a dy of the wrong shape with clear errors', async () => {
+    await useBackend('wasm');
+    const x = tf.zeros([1, 6, 6, 2]);
+    const dy = tf.zeros([1, 6, 6, 2]);
+    const f = tf.zeros([3, 3, 2, 1]);
+    assert.throws(
+      () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: f }, { strides: 1, pad: 'same', dilations: 2, inputShape: [1, 6, 6, 2] }),
+      /dilation 2x2 is not supported/,
+    );
+    assert.throws(
+      () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 2, 2] }),
+      /only NHWC/,
+    );
+    assert.throws(
+      () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 2] }),
+      /dy has shape \[1,6,6,2\] but the forward pass gives \[1,3,3,2\]/,
+    );
+    tf.dispose([x, dy, f]);
+  });
+
+  it('gradients of a small conv net (conv, strided conv, depthwise, batch norm) match cpu', async () => {
+    const shapes: Record<string, number[]> = {
+      x: [5, 9, 9, 3],
+      w1: [3, 3, 3, 8],
+      g1: [8],
+      b1: [8],
+      w2: [3, 3, 8, 16],
+      d3: [3, 3, 16, 2],
+      w4: [1, 1, 32, 4],
+    };
+    const names = Object.keys(shapes);
+    const data = names.map((n, i) => values(size(shapes[n]), 500 + i));
+    const net = (...p: tf.Tensor[]): tf.Scalar => {
+      const [x, w1, g1, b1, w2, d3, w4] = p as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+      let h = tf.conv2d(x, w1, 1, 'same');
+      h = tf.relu(batchNormTrain(h, g1, b1).y);
+      h = tf.relu(tf.conv2d(h, w2, 2, 'same'));
+      h = tf.depthwiseConv2d(h, d3, 2, 'valid');
+      h = tf.conv2d(h, w4, 1, 'valid');
+      return tf.mean(tf.square(tf.sub(h, 0.1)));
+    };
+    const grads = async (backend: 'cpu' | 'wasm'): Promise<Float32Array[]> => {
+      await useBackend(backend);
+      const before = tf.memory().numTensors;
+      const params = names.map((n, i) => tf.tensor(data[i], shapes[n]));
+      const gs = tf.grads(net)(params);
+      const out = await Promise.all(gs.map(async (g) => (await g.data()) as Float32Array));
+      tf.dispose([...params, ...gs]);
+      assert.equal(tf.memory().numTensors, before, `tensors leaked on ${backend}`);
+      return out;
+    };
+    const want = await grads('cpu');
+    const got = await grads('wasm');
+    names.forEach((n, i) => assertClose(got[i], want[i], `d loss / d ${n}`));
+  });
+
+  it('batchNormTrain normalises per channel and its gradient matches tf.batchNorm', async () => {
+    await useBackend('cpu');
+    const x = tf.tensor4d(values(4 * 5 * 5 * 3, 7), [4, 5, 5, 3]);
+    const gamma = tf.tensor1d([1.5, 0.5, -1]);
+    const beta = tf.tensor1d([0, 1, 2]);
+    const w = tf.tensor4d(values(4 * 5 * 5 * 3, 8), [4, 5, 5, 3]); // a loss that weighs every output
+    const ours = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(batchNormTrain(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3).y, w));
+    const stock = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar => {
+      const { mean, variance } = tf.moments(a, [0, 1, 2]);
+      return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-3), w));
+    };
+    const { y, mean, variance } = batchNormTrain(x, gamma, beta, 1e-3);
+    const yMoments = tf.moments(y, [0, 1, 2]);
+    assertClose(await yMoments.mean.data(), [0, 1, 2], 'mean of y is beta', 1e-5);
+    assertClose(await mean.data(), await tf.moments(x, [0, 1, 2]).mean.data(), 'batch mean');
+    assert.equal(variance.shape[0], 3);
+    const gOurs = tf.grads(ours)([x, gamma, beta]);
+    const gStock = tf.grads(stock)([x, gamma, beta]);
+    for (let i = 0; i < 3; i++) assertClose(await gOurs[i].data(), await gStock[i].data(), `gradient ${i}`);
+  });
+
+  it('unregistering restores the stock wasm kernels', async () => {
+    await useBackend('wasm');
+    unregisterTrainingKernels('wasm');
+    try {
+      assert.deepEqual(trainingKernelsOn('wasm'), []);
+      assert.ok(tf.getKernel('Conv2DBackpropInput', 'wasm'), 'stock Conv2DBackpropInput is back');
+      assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm'), undefined);
+    } finally {
+      registerWasmTrainingKernels();
+    }
+    assert.equal(trainingKernelsOn('wasm').length, 4);
+  });
+});
