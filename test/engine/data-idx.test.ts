@@ -118,6 +118,19 @@ describe('data: IDX', () => {
     await rejectsDatasetError(openDataset(onlyTest, { split: 'train' }), /no train IDX images file/);
   });
 
+  it('reads RGB IDX files (4 dimensions: N x H x W x 3)', async () => {
+    const dir = path.join(tmp, 'rgb');
+    await fsp.mkdir(dir);
+    const pixels = randomBytes(5 * 2 * 3 * 3, 9);
+    await fsp.writeFile(path.join(dir, 'train-images-idx3-ubyte'), idxFile(0x804, [5, 2, 3, 3], pixels));
+    await fsp.writeFile(path.join(dir, 'train-labels-idx1-ubyte'), idxFile(0x801, [5], Uint8Array.from([0, 1, 0, 1, 1])));
+    const ds = await openDataset(dir);
+    const batch = await ds.read([4]);
+    await ds.close();
+    assert.deepEqual([ds.info.height, ds.info.width, ds.info.channels], [2, 3, 3]);
+    assert.deepEqual(batch.pixels, pixels.subarray(4 * 18));
+  });
+
   describe('bad input', () => {
     const n = 20;
     const good = { n, height: 4, width: 3, pixels: randomBytes(n * 12, 7), labels: Uint8Array.from({ length: n }, (_, i) => i % 5) };

@@ -43,6 +43,7 @@ describe('data: ImageFolder', () => {
     ];
     for (const [rel, w, h] of files) await solid(path.join(root, rel), w, h, CLASS_COLOURS[rel.split('/')[0]]);
     await fsp.writeFile(path.join(root, 'cat', 'notes.txt'), 'not an image');
+    await fsp.symlink('..', path.join(root, 'dog', 'nested', 'loop')); // must not recurse forever
     await fsp.mkdir(path.join(root, '.hidden'));
 
     assert.equal(await detectFormat(root), 'imagefolder');

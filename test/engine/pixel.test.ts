@@ -14,8 +14,9 @@ type Shape4 = [number, number, number, number];
 function run(op: BatchOp, data: readonly number[], shape: Shape4, params: readonly number[] = new Array<number>(shape[0]).fill(0)): number[] {
   const ctx: OpContext = { positions: new Float32Array(shape[0] * 2), fill: 0, interpolation: 'nearest' };
   const x = tf.tensor4d(Float32Array.from(data), shape);
-  const y = op(x, Float32Array.from(params), ctx);
+  const y = op(x, Float64Array.from(params), ctx);
   assert.deepEqual(y.shape, shape);
+  assert.equal(y.dtype, 'float32');
   const out = Array.from(y.dataSync());
   tf.dispose([x, y]);
   return out;

@@ -42,23 +42,9 @@ export function torchvisionAffine(
   return [m0, m1, m2, m3, m4, m5];
 }
 
-/**
- * The shortest decimal that rounds to this float32: op parameters arrive as float32, but
- * torchvision computes with the double (0.075, not 0.07500000298), and bilinear sampling
- * sees the difference.
- */
-export function float32Intent(v: number): number {
-  if (Math.fround(v) !== v) return v; // already a double
-  for (let digits = 1; digits < 9; digits++) {
-    const guess = Number(v.toPrecision(digits));
-    if (Math.fround(guess) === Math.fround(v)) return guess;
-  }
-  return v;
-}
-
 /** torchvision's ShearX/ShearY of RandAugment: shear angle atan(s), about the top-left corner. */
 export function shearMatrix(axis: 'x' | 'y', s: number): AffineMatrix {
-  const deg = Math.atan(float32Intent(s)) * RAD_TO_DEG;
+  const deg = Math.atan(s) * RAD_TO_DEG;
   return torchvisionAffine([0, 0], 0, [0, 0], axis === 'x' ? [deg, 0] : [0, deg]);
 }
 
@@ -74,7 +60,7 @@ function round15(v: number): number {
 
 /** PIL Image.rotate's inverse matrix: `degrees` counter-clockwise about the image centre. */
 export function rotateMatrix(degrees: number, width: number, height: number): AffineMatrix {
-  const angle = -pythonMod360(float32Intent(degrees)) * DEG_TO_RAD;
+  const angle = -pythonMod360(degrees) * DEG_TO_RAD;
   const cos = round15(Math.cos(angle));
   const sin = round15(Math.sin(angle));
   const nsin = round15(-Math.sin(angle));

@@ -37,7 +37,7 @@ export function applyPlans(images: ImageBatch, plans: readonly ImagePlan[], opti
       const order: number[] = [];
       const parts: tf.Tensor4D[] = [];
       for (const [op, idx] of groups) {
-        const params = new Float32Array(idx.length);
+        const params = new Float64Array(idx.length);
         const positions = new Float32Array(idx.length * 2);
         idx.forEach((i, j) => {
           const a = plans[i][t];

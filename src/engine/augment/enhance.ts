@@ -13,15 +13,15 @@ function blend(degenerate: tf.Tensor, images: ImageBatch, factors: tf.Tensor4D):
 }
 
 /**
- * PIL's RGB -> L conversion, (19595 R + 38470 G + 7471 B + 0x8000) >> 16, as [N, H, W, 1]
- * (a 1x1 convolution; every partial sum stays below 2^24, so float32 holds it exactly).
- * Gray images pass through.
+ * PIL's RGB -> L conversion, (19595 R + 38470 G + 7471 B + 0x8000) >> 16, as a 1x1
+ * convolution with `copies` identical output channels (no broadcasting later, which is
+ * slow on wasm). Every partial sum stays below 2^24, so float32 holds it exactly.
  */
-export function luma(images: ImageBatch): tf.Tensor4D {
+export function luma(images: ImageBatch, copies = 1): tf.Tensor4D {
   return tf.tidy(() => {
     if (images.shape[3] === 1) return images.clone();
-    const weights = tf.tensor4d([19595, 38470, 7471], [1, 1, 3, 1]);
-    const sum = tf.add(tf.conv2d(images, weights, 1, 'valid'), 0x8000);
+    const taps = [19595, 38470, 7471].flatMap((v) => new Array<number>(copies).fill(v));
+    const sum = tf.add(tf.conv2d(images, tf.tensor4d(taps, [1, 1, 3, copies]), 1, 'valid'), 0x8000);
     return tf.floor(tf.div(sum, 65536)) as tf.Tensor4D;
   });
 }
@@ -34,7 +34,7 @@ export const color: BatchOp = (images, params) =>
     const f = perImage(params, images.shape[0], 'Color');
     // Grayscale: the degenerate image is the image itself, so the blend is the identity.
     if (images.shape[3] === 1) return images.clone();
-    return blend(luma(images), images, f);
+    return blend(luma(images, 3), images, f);
   });
 
 /** The degenerate image is the gray mean, int(mean + 0.5) = floor((2 sum + n) / 2n) exactly. */

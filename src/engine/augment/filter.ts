@@ -12,6 +12,17 @@ const SMOOTH = { size: 3, divisor: 13, weights: [1, 1, 1, 1, 5, 1, 1, 1, 1] };
 
 type Kernel = typeof BLUR;
 
+/** [1, H, W, C] with 1 on the outer `b` pixels, built in JS: tf.pad is slow on wasm. */
+function borderMask(h: number, w: number, c: number, b: number): tf.Tensor4D {
+  const mask = new Float32Array(h * w * c);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (y < b || y >= h - b || x < b || x >= w - b) mask.fill(1, (y * w + x) * c, (y * w + x + 1) * c);
+    }
+  }
+  return tf.tensor4d(mask, [1, h, w, c]);
+}
+
 function filterImages(images: ImageBatch, kernel: Kernel): ImageBatch {
   const [, h, w, c] = images.shape;
   const b = (kernel.size - 1) / 2;
@@ -19,11 +30,10 @@ function filterImages(images: ImageBatch, kernel: Kernel): ImageBatch {
   return tf.tidy(() => {
     const taps = kernel.weights.flatMap((v) => new Array<number>(c).fill(v));
     const filter = tf.tensor4d(taps, [kernel.size, kernel.size, c, 1], 'float32');
-    const sums = tf.depthwiseConv2d(images, filter, 1, 'valid');
-    const inner = tf.floor(tf.add(tf.div(sums, kernel.divisor), 0.5));
-    const pad: [number, number][] = [[0, 0], [b, b], [b, b], [0, 0]];
-    const border = tf.pad(tf.zeros([1, h - 2 * b, w - 2 * b, 1]), pad, 1);
-    return tf.add(tf.mul(images, border), tf.pad(inner, pad)) as ImageBatch;
+    // 'same' keeps the shape; its zero-padded border values are then replaced by the original.
+    const sums = tf.depthwiseConv2d(images, filter, 1, 'same');
+    const filtered = tf.floor(tf.add(tf.div(sums, kernel.divisor), 0.5));
+    return tf.add(filtered, tf.mul(borderMask(h, w, c, b), tf.sub(images, filtered))) as ImageBatch;
   });
 }
 

@@ -33,6 +33,9 @@ function orIdentity(table: tf.Tensor, keep: tf.Tensor): tf.Tensor {
   return tf.add(values, tf.mul(keep, tf.sub(table, values)));
 }
 
+/** Most exceptions any one (lo, hi) pair has (17); checked when the list is built. */
+const MAX_EXCEPTIONS_PER_PAIR = 17;
+
 let exceptionKeys: Float32Array | undefined;
 
 /**
@@ -64,9 +67,6 @@ function autoContrastExceptions(): Float32Array {
   }
   return exceptionKeys;
 }
-
-/** Most exceptions any one (lo, hi) pair has (17); checked when the list is built. */
-const MAX_EXCEPTIONS_PER_PAIR = 17;
 
 /**
  * [N * C, 256] with 1 at the entries PIL's double arithmetic puts one below the exact

@@ -11,9 +11,9 @@ export function int(v: number): tf.Scalar {
 }
 
 /** Image i's value as a [N, 1, 1, 1] tensor that broadcasts over its pixels. */
-export function perImage(values: Float32Array, n: number, op: string): tf.Tensor4D {
+export function perImage(values: Float64Array, n: number, op: string): tf.Tensor4D {
   if (values.length !== n) throw new RangeError(`${op}: ${values.length} parameters for a batch of ${n} images`);
-  return tf.tensor4d(values, [n, 1, 1, 1], 'float32');
+  return tf.tensor4d(Float32Array.from(values), [n, 1, 1, 1], 'float32');
 }
 
 /** 1 where a > b, else 0, for whole-number float tensors (tf.step, not a comparison kernel). */

@@ -16,8 +16,8 @@ export interface OpContext {
 }
 
 /**
- * One catalog op over a whole batch. `params[i]` is image i's concrete parameter as
+ * One catalog op over a whole batch. `params[i]` (a double, as torchvision computes it) is image i's concrete parameter as
  * `opParameter` in src/shared/ops.ts computes it (degrees, shear factor, whole pixels,
  * enhance factor, bits kept, threshold, Cutout side); 0 for ops without magnitude.
  */
-export type BatchOp = (images: ImageBatch, params: Float32Array, ctx: OpContext) => ImageBatch;
+export type BatchOp = (images: ImageBatch, params: Float64Array, ctx: OpContext) => ImageBatch;

@@ -42,17 +42,23 @@ export async function listClassFolders(root: string): Promise<string[]> {
   return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Image files under a class folder, in sorted order, and how many other files were seen. */
-async function walk(dir: string): Promise<{ images: string[]; others: number }> {
+/**
+ * Image files under a class folder, in sorted order, and how many other files were
+ * seen. `seen` holds real paths already walked, so symlink loops end.
+ */
+async function walk(dir: string, seen = new Set<string>()): Promise<{ images: string[]; others: number }> {
   const images: string[] = [];
   let others = 0;
+  const real = await fsp.realpath(dir);
+  if (seen.has(real)) return { images, others };
+  seen.add(real);
   const entries = (await fsp.readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = path.join(dir, e.name);
     const isDir = e.isDirectory() || (e.isSymbolicLink() && (await fsp.stat(full)).isDirectory());
     if (isDir) {
-      const sub = await walk(full);
+      const sub = await walk(full, seen);
       images.push(...sub.images);
       others += sub.others;
     } else if (IMAGE_FILE_RE.test(e.name)) images.push(full);
@@ -180,7 +186,6 @@ export async function openImageFolder(root: string, opts: OpenOptions = {}): Pro
     if (n === 0) warnings.push(`class ${c} '${classNames[c]}' has no usable images; it keeps index ${c} so later labels do not shift`);
   });
 
-  let closed = false;
   return {
     info: {
       format: 'imagefolder',
@@ -197,7 +202,6 @@ export async function openImageFolder(root: string, opts: OpenOptions = {}): Pro
     },
     labels,
     async read(indices) {
-      if (closed) throw new Error('dataset is closed');
       for (const i of indices) checkIndex(i, kept.length);
       const pixels = new Uint8Array(indices.length * imageBytes);
       await mapLimit(indices, concurrency, async (index, k) => {
@@ -216,7 +220,6 @@ export async function openImageFolder(root: string, opts: OpenOptions = {}): Pro
       return { pixels, labels: Int32Array.from(indices, (i) => labels[i]) };
     },
     async close() {
-      closed = true;
       cache.clear();
     },
   };

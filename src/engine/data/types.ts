@@ -47,7 +47,7 @@ export interface Dataset {
   readonly labels: Int32Array;
   /** Reads the given images (any order, repeats allowed) in that order. */
   read(indices: readonly number[]): Promise<Batch>;
-  /** Releases open files; the dataset cannot be read afterwards. */
+  /** Releases open files and cached images (a later read() reopens what it needs). */
   close(): Promise<void>;
 }
 

@@ -6,25 +6,71 @@ import { tf } from '../tf';
 
 export interface BatchNormTrainResult {
   y: tf.Tensor4D;
-  /** Per-channel batch statistics (for running averages; biased variance). */
+  /** Per-channel batch statistics, constants for running averages (biased variance). */
   mean: tf.Tensor1D;
   variance: tf.Tensor1D;
 }
 
 /**
- * Training-mode batch norm over the N, H, W axes of NHWC `x`, written as
+ * Per-channel sums of [M, C] as a [1, C] matMul with a row of ones: on wasm this is
+ * 15-35x faster than Sum over axes 0..2 (which transposes the whole tensor first).
+ */
+function channelSum(ones: tf.Tensor2D, x2: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(ones, x2);
+}
+
+/**
+ * Training-mode batch norm over the N, H, W axes of NHWC `x`, as
  * `y = x*scale + (beta - mean*scale)` with `scale = gamma / sqrt(var + eps)`.
- * The stock tf.batchNorm gradient reduces through a slow Tile on wasm; this form's
- * gradient is only broadcasts, sums and elementwise ops.
+ * The gradient is written by hand (tf.customGrad): the stock tf.batchNorm gradient
+ * reduces through a slow Tile on wasm, and autodiff of the formula above makes ~20
+ * full-size passes; this makes 5, with every reduction a matMul.
  */
 export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): BatchNormTrainResult {
-  return tf.tidy(() => {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, eps)));
-    const shift = tf.sub(beta, tf.mul(mean, scale));
-    const y = tf.add(tf.mul(x, scale), shift) as tf.Tensor4D;
-    return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+  const [n, h, w, c] = x.shape;
+  const m = n * h * w;
+  let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | undefined;
+  const bn = tf.customGrad((...args: (tf.Tensor | ((t: tf.Tensor[]) => void))[]) => {
+    const [xIn, g, b] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+    const save = args[3] as (t: tf.Tensor[]) => void;
+    const [y, mean, variance, invstd] = tf.tidy(() => {
+      const ones = tf.ones([1, m]) as tf.Tensor2D;
+      const x2 = tf.reshape(xIn, [m, c]) as tf.Tensor2D;
+      const mu = tf.div(channelSum(ones, x2), m);
+      const xc = tf.sub(x2, mu);
+      const v = tf.div(channelSum(ones, tf.square(xc) as tf.Tensor2D), m);
+      const inv = tf.rsqrt(tf.add(v, eps));
+      const out = tf.reshape(tf.add(tf.mul(xc, tf.mul(g, inv)), b), [n, h, w, c]) as tf.Tensor4D;
+      return [out, tf.reshape(mu, [c]), tf.reshape(v, [c]), tf.reshape(inv, [c])] as const;
+    });
+    // customGrad runs this inside a tidy: keep the statistics past it (handed back below).
+    stats = { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D };
+    save([xIn, g, mean, invstd]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] =>
+      tf.tidy(() => {
+        const [xs, gs, mu, inv] = saved;
+        const ones = tf.ones([1, m]) as tf.Tensor2D;
+        const x2 = tf.reshape(xs, [m, c]) as tf.Tensor2D;
+        const dy2 = tf.reshape(dy, [m, c]) as tf.Tensor2D;
+        const dbeta = tf.reshape(channelSum(ones, dy2), [c]);
+        const sdyx = tf.reshape(channelSum(ones, tf.mul(dy2, x2) as tf.Tensor2D), [c]);
+        const dgamma = tf.mul(inv, tf.sub(sdyx, tf.mul(mu, dbeta)));
+        // dx = scale * (dy - dbeta/M - xhat * dgamma/M), regrouped as dy*scale + x*k + k0.
+        const scale = tf.mul(gs, inv);
+        const k = tf.div(tf.neg(tf.mul(tf.mul(scale, inv), dgamma)), m);
+        const k0 = tf.sub(tf.div(tf.neg(tf.mul(scale, dbeta)), m), tf.mul(k, mu));
+        const dx = tf.add(tf.mul(dy2, scale), tf.add(tf.mul(x2, k), k0));
+        return [tf.reshape(dx, [n, h, w, c]), dgamma, dbeta];
+      });
+    return { value: y, gradFunc };
   });
+  const y = bn(x, gamma, beta) as tf.Tensor4D;
+  if (!stats) throw new Error('batchNormTrain: forward pass did not run');
+  // Clones (same data, no copy) belong to the caller's scope; the kept originals go.
+  const mean = tf.clone(stats.mean);
+  const variance = tf.clone(stats.variance);
+  tf.dispose([stats.mean, stats.variance]);
+  return { y, mean, variance };
 }
 
 /** Inference-mode batch norm with given (running) statistics, in the same form. */

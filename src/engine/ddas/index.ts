@@ -1,0 +1,7 @@
+/** DDAS: the differentiable augmentation search (DESIGN section 3). */
+export { DdasSearch, type SearchEvent, type SearchHooks, type SearchOutcome, type SnapshotEvent, type StepReport } from './search';
+export { DEFAULTS, resolveOptions, type DdasOptions, type ModelChoice, type ResolvedOptions } from './options';
+export { applyBase, defaultBaseTransform, NO_BASE_TRANSFORM, type BaseTransform } from './base';
+export { loadSearchData, readSearchData, type ImageSet, type SearchData } from './data';
+export { checkState, type DdasState, type Snapshot } from './state';
+export { buildPolicy, type PolicyContext } from './result';

@@ -1,0 +1,151 @@
+/**
+ * One DDAS step's arithmetic (DESIGN section 3, steps 2-6) on prepared batches:
+ * gradients of the summed training losses, the kept model step, the validation
+ * gradient at the new weights, the d_j, and the surrogate's policy gradient.
+ */
+import { tf } from '../tf';
+import { correctCount, crossEntropy, updateRunningStats, type ParamSet, type ProxyNet } from '../nn';
+
+export interface LossGradients {
+  /** One gradient per parameter, in the ParamSet's order. */
+  readonly grads: tf.Tensor[];
+  /** The reduced loss (sum or mean, as asked). */
+  readonly loss: number;
+  /** Correct predictions in the batch (training-mode forward). */
+  readonly correct: number;
+}
+
+/**
+ * Gradient of the cross-entropy w.r.t. every parameter, with batch norm in training
+ * mode. `moments` (optional) receives the batch statistics for the running averages.
+ */
+export function lossGradients(net: ProxyNet, weights: ParamSet, x: tf.Tensor4D, labels: tf.Tensor1D, reduction: 'sum' | 'mean', moments?: Map<string, tf.Tensor>): LossGradients {
+  let correct: tf.Scalar | undefined;
+  const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
+    const logits = net.forward(weights.bind(ws), x, { training: true, moments });
+    correct = tf.keep(correctCount(logits, labels));
+    const ce = crossEntropy(logits, labels);
+    return reduction === 'sum' ? tf.sum(ce) : tf.mean(ce);
+  })([...weights.variables]);
+  const loss = value.dataSync()[0];
+  value.dispose();
+  const c = correct ? correct.dataSync()[0] : 0;
+  correct?.dispose();
+  return { grads, loss, correct: c };
+}
+
+/** sum over parameters of <a, b>, as one scalar read. */
+export function gradientDot(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): number {
+  return tf.tidy(() => tf.addN(a.map((t, i) => tf.sum(tf.mul(t, b[i])))).dataSync()[0]);
+}
+
+/** Several dot products against the same `b`, read back in one transfer. */
+export function gradientDots(as: readonly (readonly tf.Tensor[])[], b: readonly tf.Tensor[]): number[] {
+  return Array.from(tf.tidy(() => tf.stack(as.map((a) => tf.addN(a.map((t, i) => tf.sum(tf.mul(t, b[i])))))).dataSync()));
+}
+
+/** w - lr * sum_i coeffs[i] * grads[i], as new tensors (the caller assigns or disposes). */
+export function mixedStep(weights: readonly tf.Tensor[], grads: readonly (readonly tf.Tensor[])[], coeffs: readonly number[], lr: number): tf.Tensor[] {
+  return weights.map((w, p) =>
+    tf.tidy(() => {
+      const mix = tf.addN(grads.map((g, i) => tf.mul(g[p], coeffs[i])));
+      return tf.sub(w, tf.mul(mix, lr));
+    }),
+  );
+}
+
+/** The mixing coefficients of g_0 and the g_j: (1 - p_aug) and p_aug p_kj / Z. */
+export function mixingCoefficients(pAug: number, pk: readonly number[]): number[] {
+  const z = pk.reduce((a, b) => a + b, 0);
+  return [1 - pAug, ...pk.map((v) => (pAug * v) / z)];
+}
+
+export interface SurrogateGradient {
+  /** dS/dalpha. */
+  readonly alpha: Float32Array;
+  /** dS/dbeta. */
+  readonly beta: number;
+  /** S itself. */
+  readonly value: number;
+}
+
+/**
+ * S = - sum_j d_j sigmoid(beta) p_kj(alpha) / Z with Z = sum_j p_kj held constant, and its
+ * gradient: minus the first-order change of L_val(w') per unit of the mixing weights
+ * (over xi), so descending S descends the validation loss.
+ */
+export function surrogateGradient(alpha: ArrayLike<number>, beta: number, subPolicies: readonly (readonly number[])[], d: readonly number[], z: number): SurrogateGradient {
+  const k = alpha.length;
+  return tf.tidy(() => {
+    const s = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => {
+      // p_kj = exp(sum of log p over its ops) (tf.prod's gradient needs chained ops tfjs-core lacks).
+      const logp = tf.logSoftmax(a as tf.Tensor1D);
+      const terms = subPolicies.map((sub, j) => tf.mul(tf.exp(tf.sum(tf.gather(logp, tf.tensor1d([...sub], 'int32')))), -d[j] / z));
+      return tf.mul(tf.sigmoid(b), tf.addN(terms)) as tf.Scalar;
+    };
+    const a0 = tf.tensor1d(Float32Array.from({ length: k }, (_, i) => alpha[i]));
+    const b0 = tf.scalar(beta);
+    const { value, grads } = tf.valueAndGrads(s)([a0, b0]);
+    return { alpha: grads[0].dataSync() as Float32Array, beta: grads[1].dataSync()[0], value: value.dataSync()[0] };
+  });
+}
+
+export interface StepTensors {
+  /** base(B). */
+  readonly x0: tf.Tensor4D;
+  /** base(aug_kj(B)), j = 1..J. */
+  readonly xs: readonly tf.Tensor4D[];
+  readonly labels: tf.Tensor1D;
+  readonly val: tf.Tensor4D;
+  readonly valLabels: tf.Tensor1D;
+}
+
+export interface ModelStepResult {
+  /** Un-normalised d_j = <g_j, g_V> - <g_0, g_V>. */
+  readonly d: number[];
+  /** <g_j, g_V> for j = 0..J (g_0 first). */
+  readonly dots: number[];
+  /** Mean cross-entropy of x0 before the step. */
+  readonly trainLoss: number;
+  /** Mean cross-entropy and accuracy of V at w' (training-mode batch norm). */
+  readonly valLoss: number;
+  readonly valAccuracy: number;
+}
+
+/**
+ * Steps 2-5: g_0, g_j on summed losses; w' = w - lr [(1 - p_aug) g_0 + p_aug sum_j (p_kj/Z) g_j]
+ * assigned to `weights` (the model trains); g_V of the MEAN validation loss at w'; the d_j.
+ * Batch-norm running statistics follow the clean batch x0.
+ */
+export function modelStep(net: ProxyNet, weights: ParamSet, buffers: ParamSet, t: StepTensors, pAug: number, pk: readonly number[], lr: number): ModelStepResult {
+  const moments = new Map<string, tf.Tensor>();
+  const all: tf.Tensor[][] = [];
+  try {
+    const g0 = lossGradients(net, weights, t.x0, t.labels, 'sum', moments);
+    all.push(g0.grads);
+    for (const x of t.xs) all.push(lossGradients(net, weights, x, t.labels, 'sum').grads);
+    updateRunningStats(buffers.variables, buffers.specs.map((s) => s.name), moments);
+    const next = mixedStep(weights.variables, all, mixingCoefficients(pAug, pk), lr);
+    weights.assign(next);
+    tf.dispose(next);
+    const gv = lossGradients(net, weights, t.val, t.valLabels, 'mean');
+    all.push(gv.grads);
+    const dots = gradientDots(all.slice(0, -1), gv.grads);
+    return {
+      d: dots.slice(1).map((v) => v - dots[0]),
+      dots,
+      trainLoss: g0.loss / t.labels.shape[0],
+      valLoss: gv.loss,
+      valAccuracy: gv.correct / t.valLabels.shape[0],
+    };
+  } finally {
+    for (const g of all) tf.dispose(g);
+    tf.dispose([...moments.values()]);
+  }
+}
+
+/** d / (||d||_1 + eps). */
+export function normaliseD(d: readonly number[], eps: number): number[] {
+  const l1 = d.reduce((s, v) => s + Math.abs(v), 0);
+  return d.map((v) => v / (l1 + eps));
+}
