@@ -5,12 +5,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Training needs the gradient registry; the core package alone does not fill it.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import '@tensorflow/tfjs-backend-cpu';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export { tf };
+
+// A bare import of the cpu package is dropped by esbuild (its package.json marks the
+// Node build side-effect free), leaving no 'cpu' backend in dist/engine.js. Using a
+// value from it keeps the module (and its kernel registrations) in the bundle.
+if (!tf.findBackendFactory('cpu')) tf.registerBackend('cpu', () => new MathBackendCPU(), 1);
 
 export type BackendName = 'wasm' | 'cpu';
 

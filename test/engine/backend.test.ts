@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { tf, useBackend } from '../../src/engine/tf';
-import { registerWasmTrainingKernels, unregisterTrainingKernels } from '../../src/engine/backend/kernels';
+import { registerWasmTrainingKernels, trainingKernelsOn, unregisterTrainingKernels } from '../../src/engine/backend/kernels';
 import { BackendUnavailableError, describeLoadError, selectBackend } from '../../src/engine/backend/select';
 import { smokeTest } from '../../src/engine/backend/smoke';
 import { UserError } from '../../src/engine/errors';
@@ -82,6 +82,9 @@ describe('backend ladder', function () {
     const sel = await selectBackend('cpu');
     assert.deepEqual({ name: sel.name, tfBackend: sel.tfBackend, reasons: sel.reasons }, { name: 'cpu', tfBackend: 'cpu', reasons: [] });
     assert.equal(tf.getBackend(), 'cpu');
+    // The plain-JS filter gradient is far too slow for training; ours replaces it.
+    assert.equal(trainingKernelsOn('cpu').length, 4);
+    unregisterTrainingKernels('cpu');
   });
 
   it('forcing wasm registers the training kernels', async () => {

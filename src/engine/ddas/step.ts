@@ -77,10 +77,16 @@ export interface SurrogateGradient {
 export function surrogateGradient(alpha: ArrayLike<number>, beta: number, subPolicies: readonly (readonly number[])[], d: readonly number[], z: number): SurrogateGradient {
   const k = alpha.length;
   return tf.tidy(() => {
+    const counts = subPolicies.map((sub) => {
+      const c = new Float32Array(k);
+      for (const i of sub) c[i]++;
+      return tf.tensor1d(c);
+    });
     const s = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => {
-      // p_kj = exp(sum of log p over its ops) (tf.prod's gradient needs chained ops tfjs-core lacks).
+      // p_kj = exp(<counts_j, log p>), counts_j[k] = how often k is in sub-policy j. (The
+      // gradients of tf.prod and tf.gather need kernels the wasm backend lacks.)
       const logp = tf.logSoftmax(a as tf.Tensor1D);
-      const terms = subPolicies.map((sub, j) => tf.mul(tf.exp(tf.sum(tf.gather(logp, tf.tensor1d([...sub], 'int32')))), -d[j] / z));
+      const terms = counts.map((c, j) => tf.mul(tf.exp(tf.sum(tf.mul(c, logp))), -d[j] / z));
       return tf.mul(tf.sigmoid(b), tf.addN(terms)) as tf.Scalar;
     };
     const a0 = tf.tensor1d(Float32Array.from({ length: k }, (_, i) => alpha[i]));
