@@ -10,6 +10,7 @@ const dist = path.join(root, 'dist');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', absWorkingDir: root };
 
 const builds = [
@@ -24,6 +25,7 @@ const builds = [
     // Native addons are never bundled: sharp ships prebuilt binaries per platform; the
     // tfjs-node packages are optional and loaded only if they installed.
     external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+    define: { DDAS_VERSION: JSON.stringify(pkg.version) },
   },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];

@@ -7,6 +7,13 @@ import { DatasetError } from '../data/errors';
 import { UserError } from '../errors';
 import { runApply } from './apply';
 import { runInfo } from './info';
+import { runSearch, type SearchArgs } from './search';
+import { runServe } from './serve';
+import { PRESETS } from '../../shared/presets';
+import { BACKEND_CHOICES } from '../../shared/protocol';
+
+declare const DDAS_VERSION: string | undefined;
+const VERSION = typeof DDAS_VERSION === 'string' ? DDAS_VERSION : '0.0.0-dev';
 
 function number(name: string, check: (v: number) => boolean, allowed: string): (value: string) => number {
   return (value) => {
@@ -26,7 +33,7 @@ export interface CliIo {
 
 const processIo: CliIo = { out: (line) => process.stdout.write(line + '\n'), err: (text) => process.stderr.write(text) };
 
-function program({ out, err }: CliIo): Command {
+function program({ out, err }: CliIo, exit: { code: number }): Command {
   const cli = new Command('ddas')
     .description('Search, preview and apply image data-augmentation policies (DDAS).')
     .showHelpAfterError('(run `ddas help` or `ddas <command> --help` for usage)')
@@ -79,14 +86,75 @@ function program({ out, err }: CliIo): Command {
       await runInfo(dataset, opts.json === true, out);
     });
 
+  cli
+    .command('search')
+    .description('Run a DDAS search on a dataset and write the policy it finds.')
+    .argument('<dataset>', 'an IDX file or folder, CIFAR binary folder or file, or an ImageFolder tree')
+    .option('--out <file>', 'policy file to write (default: <dataset name>.augpolicy.json)')
+    .option('--force', 'replace --out if it exists')
+    .addOption(new Option('--preset <name>', 'budget preset').choices(Object.keys(PRESETS)).default('quick'))
+    .option('--epochs <n>', 'epochs (overrides the preset)', integer('--epochs', 1))
+    .option('--train-size <n>', 'search-train images (stratified)', integer('--train-size', 2))
+    .option('--val-size <n>', 'search-val images (stratified)', integer('--val-size', 2))
+    .option('--batch <n>', 'search-train batch', integer('--batch', 1))
+    .option('--val-batch <n>', 'search-val batch per step', integer('--val-batch', 1))
+    .option('--ops-per-image <n>', 'operations per sub-policy', integer('--ops-per-image', 1), 2)
+    .option('--space <file>', 'search space JSON: {"ops": [...], "magnitudes": [...]}')
+    .option('--seed <n>', 'random seed', integer('--seed', 0), 0)
+    .addOption(new Option('--model <name>', 'proxy network (overrides the preset)').choices(['resnet-small', 'wrn-40-2']))
+    .option('--lr-alpha <lr>', 'Adam learning rate of the level-2 logits', number('--lr-alpha', (v) => v > 0, 'a positive number'))
+    .option('--lr-beta <lr>', 'Adam learning rate of the level-1 logit', number('--lr-beta', (v) => v > 0, 'a positive number'))
+    .option('--explore <x>', 'sub-policy sampling mix: 1 = uniform (official), 0 = learned p', number('--explore', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'), 1)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    .option('--checkpoint-dir <dir>', 'where to checkpoint every epoch (default: <out>.checkpoint)')
+    .option('--resume', 'continue the search saved in --checkpoint-dir')
+    .option('--json', 'print the engine protocol\'s events as JSON lines instead of a progress bar')
+    .action(async (dataset: string, opts: Record<string, unknown>) => {
+      exit.code = await runSearch(
+        {
+          dataset,
+          out: opts.out as string | undefined,
+          force: opts.force === true,
+          preset: opts.preset as SearchArgs['preset'],
+          epochs: opts.epochs as number | undefined,
+          trainSize: opts.trainSize as number | undefined,
+          valSize: opts.valSize as number | undefined,
+          batch: opts.batch as number | undefined,
+          valBatch: opts.valBatch as number | undefined,
+          opsPerImage: opts.opsPerImage as number,
+          space: opts.space as string | undefined,
+          seed: opts.seed as number,
+          backend: opts.backend as SearchArgs['backend'],
+          checkpointDir: opts.checkpointDir as string | undefined,
+          resume: opts.resume === true,
+          json: opts.json === true,
+          lrAlpha: opts.lrAlpha as number | undefined,
+          lrBeta: opts.lrBeta as number | undefined,
+          explore: opts.explore as number,
+          model: opts.model as SearchArgs['model'],
+        },
+        (line) => err(line + '\n'),
+        (text) => out(text.replace(/\n$/, '')),
+      );
+    });
+
+  cli
+    .command('serve')
+    .description('Serve the JSON-lines engine protocol on stdin/stdout (used by the VS Code extension).')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    .action(async (opts: { backend: SearchArgs['backend'] }) => {
+      await runServe(opts.backend, VERSION);
+    });
+
   return cli;
 }
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
-    await program(io).parseAsync([...argv], { from: 'user' });
-    return 0;
+    const exit = { code: 0 };
+    await program(io, exit).parseAsync([...argv], { from: 'user' });
+    return exit.code;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; every usage problem exits 2 (commander already printed it).
