@@ -218,7 +218,8 @@ describe('DDAS search', function () {
       });
       // Beta exactly as DESIGN writes the step: (1 - p_aug) g_0 + p_aug sum_j (p_kj / Z) g_j.
       const designLoss = (b: number): number => valLossAt(mixingCoefficients(sigmoid(b), pk(alpha)));
-      const fdBeta = (designLoss(beta + h) - designLoss(beta - h)) / (2 * h);
+      const hb = 2e-3;
+      const fdBeta = (designLoss(beta + hb) - designLoss(beta - hb)) / (2 * hb);
       const expectedAlpha = Array.from(dS.alpha, (v) => xi * v);
       const errAlpha = relativeError(fdAlpha, expectedAlpha);
       const errBeta = Math.abs(fdBeta - xi * dS.beta) / Math.abs(xi * dS.beta);
