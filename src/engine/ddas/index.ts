@@ -5,3 +5,4 @@ export { applyBase, defaultBaseTransform, NO_BASE_TRANSFORM, type BaseTransform 
 export { loadSearchData, readSearchData, type ImageSet, type SearchData } from './data';
 export { checkState, type DdasState, type Snapshot } from './state';
 export { buildPolicy, type PolicyContext } from './result';
+export { CORNER_CLASSES, cornerImages, cornerSearchData, type CornerOptions } from './synthetic';

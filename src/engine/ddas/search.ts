@@ -4,6 +4,13 @@
  * and one Adam step on (alpha, beta) along the surrogate's gradient; a snapshot of
  * (p_aug, p) after each epoch. Every random draw comes from one seeded stream, so a run
  * is reproducible for a seed and backend, and `state()` / `restore()` resume it exactly.
+ *
+ * Choices DESIGN leaves open: g_V is the gradient of the MEAN validation loss (the L1
+ * normalisation of d removes its scale; eps defaults to 1e-8, negligible next to |d|);
+ * xi decays per step (cosine over all steps); a step's batch norm running statistics
+ * follow the clean batch x0; progress `imagesPerSecond` counts search-train images
+ * (B per step; each step also pushes J * B augmented and V validation images through
+ * forward and backward passes).
  */
 import type { EngineEvent, ProgressEvent } from '../../shared/protocol';
 import type { Policy } from '../../shared/policy';
