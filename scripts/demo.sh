@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The main job on the embedded sample: augment real Fashion-MNIST images by the example
-# policy and write a contact sheet. (The engine issue turns this into a real search.)
+# The main job on the embedded sample: a real DDAS search (Quick preset) on 4,000
+# Fashion-MNIST images, then the found policy applied to a few of them as a contact sheet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/engine.js ] || npm run build
-out=out/demo
+out=out/sample
 node bin/ddas.js info sample/fashion-mnist
-node bin/ddas.js apply --policy examples/uniform.augpolicy.json \
+node bin/ddas.js search sample/fashion-mnist --preset quick --seed 0 --out "$out/fashion-mnist.augpolicy.json" --force
+node bin/ddas.js apply --policy "$out/fashion-mnist.augpolicy.json" \
   --from-dataset sample/fashion-mnist --take 10 --count 8 --seed 0 \
-  --out-dir "$out" --grid "$out/grid.png"
-echo "Open $out/grid.png: each row is an original image followed by 8 augmented draws."
+  --out-dir "$out/augmented" --grid "$out/grid.png"
+echo "Policy: $out/fashion-mnist.augpolicy.json   Preview: $out/grid.png (each row: an original, then 8 draws of the policy)"
