@@ -7,6 +7,7 @@ import { opParameter, type OpName } from '../../shared/ops';
 import type { ImagePlan } from '../../shared/sampler';
 import { tf } from '../tf';
 import { BATCH_OPS } from './table';
+import { gatherRows } from './pixelmath';
 import type { ImageBatch, OpContext } from './types';
 
 export interface ApplyOptions {
@@ -46,12 +47,12 @@ export function applyPlans(images: ImageBatch, plans: readonly ImagePlan[], opti
           positions[2 * j + 1] = a.position[1];
         });
         const ctx: OpContext = { positions, fill: options.fill ?? 0, interpolation: options.interpolation ?? 'nearest' };
-        const sub = idx.length === n ? x : tf.gather(x, tf.tensor1d(idx, 'int32'));
+        const sub = idx.length === n ? x : gatherRows(x, idx);
         parts.push(BATCH_OPS[op](sub, params, ctx));
         order.push(...idx);
       }
       if (rest.length > 0) {
-        parts.push(tf.gather(x, tf.tensor1d(rest, 'int32')));
+        parts.push(gatherRows(x, rest));
         order.push(...rest);
       }
       if (parts.length === 1 && rest.length === 0) {
@@ -60,7 +61,7 @@ export function applyPlans(images: ImageBatch, plans: readonly ImagePlan[], opti
       }
       const inverse = new Int32Array(n);
       order.forEach((i, pos) => (inverse[i] = pos));
-      x = tf.gather(tf.concat(parts, 0), tf.tensor1d(inverse, 'int32'));
+      x = gatherRows(tf.concat(parts, 0), inverse);
     }
     return x === images ? images.clone() : x;
   });

@@ -6,6 +6,7 @@
 import { tf } from '../tf';
 import { isMatrix, type WarpSpec } from './affine';
 import { withFillPixel } from './nearest';
+import { gatherRows, lookup } from './pixelmath';
 import type { ImageBatch } from './types';
 
 /** Splits d into four float32 limbs of at most 15 bits (multiples of 2^-15, 2^-30, 2^-45, rest). */
@@ -40,7 +41,7 @@ function truncLerpPil(a: tf.Tensor, b: tf.Tensor, d: readonly tf.Tensor[]): tf.T
   const head = tf.add(a, tf.mul(diff, d[0])); // exact: a multiple of 2^-15 below 512
   const near = tf.round(head);
   const miss = tf.add(tf.add(tf.add(tf.sub(head, near), tf.mul(diff, d[1])), tf.mul(diff, d[2])), tf.mul(diff, d[3]));
-  const table = (t: Float32Array, v: tf.Tensor): tf.Tensor => tf.gather(tf.tensor1d(t), tf.cast(tf.clipByValue(v, 0, 255), 'int32'));
+  const table = (t: Float32Array, v: tf.Tensor): tf.Tensor => tf.reshape(lookup(tf.tensor1d(t), tf.cast(tf.clipByValue(v, 0, 255), 'int32')), v.shape);
   const snap = tf.maximum(table(HALF_ULP, tf.abs(tf.sub(near, a))), table(HALF_ULP_BELOW, near));
   const under = tf.logicalAnd(tf.less(miss, 0), tf.greater(tf.neg(miss), snap));
   return tf.sub(near, tf.cast(under, 'float32'));
@@ -110,7 +111,7 @@ export function warpBilinear(images: ImageBatch, specs: readonly WarpSpec[], fil
   });
   const src = withFillPixel(images, fill);
   const rows = (data: Int32Array, block: number, count: number): tf.Tensor2D =>
-    tf.gather(src, tf.tensor1d(data.subarray(block * total, block * total + count), 'int32'));
+    gatherRows(src, data.subarray(block * total, block * total + count));
   const column = (data: Float32Array, block: number, count: number): tf.Tensor2D =>
     tf.tensor2d(data.subarray(block * total, block * total + count), [count, 1]);
   const parts: tf.Tensor[] = [];
@@ -127,6 +128,6 @@ export function warpBilinear(images: ImageBatch, specs: readonly WarpSpec[], fil
     parts.push(tf.floor(tf.add(top, tf.mul(tf.sub(bottom, top), dy))));
   }
   const order = slot.map((s) => (s >= 0 ? s : pairs - s - 1));
-  const v = tf.gather(parts.length === 1 ? parts[0] : tf.concat(parts, 0), tf.tensor1d(order, 'int32'));
+  const v = gatherRows(parts.length === 1 ? parts[0] : tf.concat(parts, 0), order);
   return tf.reshape(tf.clipByValue(v, 0, 255), [n, h, w, c]);
 }

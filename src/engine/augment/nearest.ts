@@ -10,6 +10,7 @@
  */
 import { tf } from '../tf';
 import { isMatrix, type AffineMatrix, type WarpSpec } from './affine';
+import { gatherRows } from './pixelmath';
 import type { ImageBatch } from './types';
 
 /** 16.16 fixed point as PIL's affine_fixed rounds it. */
@@ -88,5 +89,5 @@ export function warpNearest(images: ImageBatch, specs: readonly WarpSpec[], fill
     else for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) index[at + y * w + x] = at + spec.map(x, y);
   });
   const src = withFillPixel(images, fill);
-  return tf.reshape(tf.gather(src, tf.tensor1d(index, 'int32')), [n, h, w, c]);
+  return tf.reshape(gatherRows(src, index), [n, h, w, c]);
 }

@@ -57,3 +57,10 @@ export function lookup(table: tf.Tensor1D, indices: tf.Tensor): tf.Tensor1D {
   if (tf.getBackend() === 'cpu') return tf.gather(table, flat);
   return tf.gatherND(table, tf.reshape(flat, [-1, 1])) as tf.Tensor1D;
 }
+
+/** x[indices] along axis 0 (whole rows), by the faster kernel for the backend (see `lookup`). */
+export function gatherRows<T extends tf.Tensor>(x: T, indices: ArrayLike<number> | tf.Tensor): T {
+  const idx = indices instanceof tf.Tensor ? tf.reshape(indices, [-1]) : tf.tensor1d(Array.from(indices), 'int32');
+  if (tf.getBackend() === 'cpu') return tf.gather(x, idx) as T;
+  return tf.gatherND(x, tf.reshape(idx, [-1, 1])) as T;
+}

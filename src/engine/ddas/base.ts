@@ -6,6 +6,7 @@
  */
 import type { Rng } from '../../shared/rng';
 import { BATCH_OPS, type ImageBatch } from '../augment';
+import { gatherRows } from '../augment/pixelmath';
 import { tf } from '../tf';
 
 export interface BaseTransform {
@@ -74,6 +75,6 @@ function cropAndFlip(images: ImageBatch, pad: number, offsets: Int32Array, flips
   return tf.tidy(() => {
     const padded = pad > 0 ? tf.pad(images, [[0, 0], [pad, pad], [pad, pad], [0, 0]]) : images;
     const flat = tf.reshape(padded, [n * hp * wp, c]);
-    return tf.reshape(tf.gather(flat, tf.tensor1d(index, 'int32')), [n, h, w, c]);
+    return tf.reshape(gatherRows(flat, index), [n, h, w, c]);
   });
 }

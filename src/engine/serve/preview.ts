@@ -1,20 +1,24 @@
 /** The `preview` request: augmented samples of given images as PNG bytes (base64). */
 import sharp from 'sharp';
 import { OPS } from '../../shared/ops';
-import type { PreviewRequest } from '../../shared/protocol';
+import type { PreviewImage, PreviewRequest } from '../../shared/protocol';
 import { Rng } from '../../shared/rng';
 import { fixedOp, samplePlans, type ImagePlan } from '../../shared/sampler';
 import { augmentRaw } from '../augment/raw';
+import { openDataset } from '../data';
 import { UserError } from '../errors';
 import { encodePng, readImage, type RawImage } from '../io/images';
 
-export async function renderPreview(req: PreviewRequest): Promise<{ source: number; draws: string[] }[]> {
+interface PreviewSource {
+  readonly image: RawImage;
+  readonly label?: string;
+}
+
+export async function renderPreview(req: PreviewRequest): Promise<PreviewImage[]> {
   if ((req.ops === undefined) === (req.policy === undefined)) throw new UserError('preview needs exactly one of "ops" or "policy".');
-  const images: RawImage[] = [];
-  for (const [i, src] of req.images.entries()) {
-    const { droppedAlpha: _, ...image } = 'path' in src ? await readImage(src.path) : await readImage(`images[${i}]`, Buffer.from(src.base64, 'base64'));
-    images.push(image);
-  }
+  if ((req.images === undefined) === (req.dataset === undefined)) throw new UserError('preview needs exactly one of "images" or "dataset".');
+  const sources = req.dataset ? await datasetSources(req.dataset) : await fileSources(req.images ?? []);
+  const images = sources.map((s) => s.image);
   const rng = Rng.seeded(req.seed);
   const plansFor = (): ImagePlan[] => {
     if (req.policy) return samplePlans(req.policy, images.length, rng);
@@ -24,12 +28,53 @@ export async function renderPreview(req: PreviewRequest): Promise<{ source: numb
     }
     return images.map(() => ops.map((o) => fixedOp(o.op, o.magnitude ?? 0, o.sign ?? 'random', rng)));
   };
-  const out = images.map((_, source) => ({ source, draws: [] as string[] }));
+  const out = await Promise.all(
+    sources.map(async (s, source) => ({
+      source,
+      draws: [] as string[],
+      ...(req.originals ? { original: (await thumbnail(s.image, req.minSize)).toString('base64') } : {}),
+      ...(s.label !== undefined ? { label: s.label } : {}),
+    })),
+  );
   for (let k = 0; k < req.count; k++) {
     const augmented = augmentRaw(images, plansFor(), req.policy?.options ?? {});
     for (const [i, img] of augmented.entries()) out[i].draws.push((await thumbnail(img, req.minSize)).toString('base64'));
   }
   return out;
+}
+
+async function fileSources(files: NonNullable<PreviewRequest['images']>): Promise<PreviewSource[]> {
+  const sources: PreviewSource[] = [];
+  for (const [i, src] of files.entries()) {
+    const { droppedAlpha: _, ...image } = 'path' in src ? await readImage(src.path) : await readImage(`images[${i}]`, Buffer.from(src.base64, 'base64'));
+    sources.push({ image });
+  }
+  return sources;
+}
+
+/** Images of a dataset by index (IDX and CIFAR hold no image files to point at). */
+async function datasetSources(spec: NonNullable<PreviewRequest['dataset']>): Promise<PreviewSource[]> {
+  // verify: false - a preview must not decode a whole ImageFolder first.
+  const dataset = await openDataset(spec.path, { verify: false });
+  try {
+    const { width, height, channels, size, classNames } = dataset.info;
+    let indices = spec.indices;
+    if (indices === undefined) {
+      const take = Math.min(spec.take ?? 4, size);
+      // Spread the picks over the dataset so several classes show up.
+      indices = Array.from({ length: take }, (_, i) => Math.floor((i * size) / take));
+    }
+    const outside = indices.find((i) => i >= size);
+    if (outside !== undefined) throw new UserError(`${dataset.info.path}: image index ${outside} is outside the dataset (it has ${size} images).`);
+    const batch = await dataset.read(indices);
+    const frame = width * height * channels;
+    return indices.map((index, j) => ({
+      image: { width, height, channels: channels === 1 ? 1 : 3, pixels: batch.pixels.slice(j * frame, (j + 1) * frame) },
+      label: `${classNames[batch.labels[j]] ?? batch.labels[j]} #${index}`,
+    }));
+  } finally {
+    await dataset.close();
+  }
 }
 
 async function thumbnail(img: RawImage, minSize: number | undefined): Promise<Buffer> {
