@@ -14,7 +14,16 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', absWorkingDir: root };
 
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // typescript is required lazily, only for *.augpolicy.ts files, and ships beside the bundle.
+    external: ['vscode', 'typescript'],
+  },
   {
     ...common,
     entryPoints: ['src/engine/main.ts'],
@@ -27,12 +36,18 @@ const builds = [
     external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
     define: { DDAS_VERSION: JSON.stringify(pkg.version) },
   },
+  // The panel: webview/main.ts imports its CSS, which esbuild writes to dist/webview.css.
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 fs.mkdirSync(dist, { recursive: true });
 const wasmDir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
 for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) fs.copyFileSync(path.join(wasmDir, f), path.join(dist, f));
+// The panel's icons: <vscode-icon> needs the codicon font stylesheet served from the
+// webview's own resources (no remote content).
+const codicons = path.join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+fs.mkdirSync(path.join(dist, 'codicons'), { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(dist, 'codicons', f));
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

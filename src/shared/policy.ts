@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { OPS, OP_NAMES, hasMagnitude, type OpName } from './ops';
+import { opMarkdown } from './policy-text/op-docs';
+import { operationDefaultSnippets, policyDefaultSnippets } from './policy-text/snippets';
 
 export const POLICY_VERSION = 1;
 
@@ -16,24 +18,29 @@ function opDocs(ops: readonly OpName[]): string {
   return ops.map((op) => `- **${op}**: ${OPS[op].summary}`).join('\n');
 }
 
+/** Per-value docs (range at m = 1, sign) that editors show when completing or hovering an op. */
+function opEnumMeta(ops: readonly OpName[], description: string): Record<string, unknown> {
+  return { description, markdownDescription: opDocs(ops), markdownEnumDescriptions: ops.map(opMarkdown), enumDescriptions: ops.map((op) => OPS[op].summary) };
+}
+
 const probability = z.number().min(0).max(1);
 
 const PlainOperation = z
   .strictObject({
-    op: z.enum(PLAIN_OPS).meta({ description: 'An operation without magnitude.', markdownDescription: opDocs(PLAIN_OPS) }),
+    op: z.enum(PLAIN_OPS).meta(opEnumMeta(PLAIN_OPS, 'An operation without magnitude.')),
     probability: probability.meta({ description: 'Probability of drawing this entry for each of the opsPerImage draws.' }),
   })
   .meta({ title: 'Operation without magnitude' });
 
 const MagnitudeOperation = z
   .strictObject({
-    op: z.enum(MAGNITUDE_OPS).meta({ description: 'An operation with a magnitude.', markdownDescription: opDocs(MAGNITUDE_OPS) }),
+    op: z.enum(MAGNITUDE_OPS).meta(opEnumMeta(MAGNITUDE_OPS, 'An operation with a magnitude.')),
     magnitude: z.number().min(0).max(1).meta({ description: 'Magnitude in [0, 1], mapped linearly onto the operation\'s range (torchvision RandAugment ranges).' }),
     probability: probability.meta({ description: 'Probability of drawing this entry for each of the opsPerImage draws.' }),
   })
   .meta({ title: 'Operation with magnitude' });
 
-export const PolicyOperationSchema = z.union([PlainOperation, MagnitudeOperation]);
+export const PolicyOperationSchema = z.union([PlainOperation, MagnitudeOperation]).meta({ defaultSnippets: operationDefaultSnippets() });
 
 const Operations = z.array(PolicyOperationSchema).min(1).meta({
   description: 'The level-2 distribution: (operation, magnitude) entries whose probabilities sum to 1.',
@@ -78,7 +85,11 @@ export const PolicySchema = z
     options: PolicyOptionsSchema.optional(),
     search: SearchMetadataSchema.optional().meta({ description: 'How this policy was found.' }),
   })
-  .meta({ title: 'DDAS augmentation policy', description: 'A two-level augmentation policy: augment at all (applyProbability), then which operations at which magnitudes.' });
+  .meta({
+    title: 'DDAS augmentation policy',
+    description: 'A two-level augmentation policy: augment at all (applyProbability), then which operations at which magnitudes.',
+    defaultSnippets: policyDefaultSnippets(),
+  });
 
 export type PolicyOperation = z.infer<typeof PolicyOperationSchema>;
 export type ScheduleEntry = z.infer<typeof ScheduleEntrySchema>;
