@@ -6,11 +6,13 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DatasetError } from '../data/errors';
 import { UserError } from '../errors';
 import { runApply } from './apply';
+import { runExport } from './export';
 import { runInfo } from './info';
 import { runSearch, type SearchArgs } from './search';
 import { runServe } from './serve';
 import { PRESETS } from '../../shared/presets';
 import { BACKEND_CHOICES } from '../../shared/protocol';
+import { EXPORT_FORMATS, type ExportFormat } from '../../shared/export';
 
 declare const DDAS_VERSION: string | undefined;
 const VERSION = typeof DDAS_VERSION === 'string' ? DDAS_VERSION : '0.0.0-dev';
@@ -135,6 +137,22 @@ function program({ out, err }: CliIo, exit: { code: number }): Command {
         },
         (line) => err(line + '\n'),
         (text) => out(text.replace(/\n$/, '')),
+      );
+    });
+
+  cli
+    .command('export')
+    .description('Write a policy file as JSON, YAML (with schema modeline), self-contained TypeScript, or a Python module for torchvision.')
+    .argument('<policy>', 'the policy to read: *.augpolicy.json, *.augpolicy.yaml, *.augpolicy.ts or an exported *.py')
+    .addOption(new Option('--format <format>', 'output format (default: from --out\'s extension)').choices([...EXPORT_FORMATS]))
+    .option('--out <file>', 'file to write (default: print to stdout)')
+    .option('--force', 'replace --out if it exists')
+    .option('--schema <ref>', 'json/yaml: path or URL of policy.schema.json to reference (default: the input\'s, re-based)')
+    .action(async (policy: string, opts: { format?: ExportFormat; out?: string; force?: boolean; schema?: string }) => {
+      await runExport(
+        { policy, format: opts.format, out: opts.out, force: opts.force === true, schema: opts.schema },
+        (text) => out(text.replace(/\n$/, '')),
+        out,
       );
     });
 

@@ -1,0 +1,48 @@
+/** The git commit message the extension writes when it commits a policy file. */
+import type { Policy } from '../policy';
+import { entryKey, entryMeaning, percent, topOperations } from './describe';
+
+export interface CommitExtras {
+  /** The committed file(s), relative to the repository root. */
+  readonly files?: readonly string[];
+  /** Overrides the first line. */
+  readonly subject?: string;
+  /** How many operations to list (default 5). */
+  readonly top?: number;
+}
+
+function round(v: number, digits = 4): string {
+  return String(Math.round(v * 10 ** digits) / 10 ** digits);
+}
+
+/**
+ * Subject line, then the search record (dataset, budget, seed, backend), the final
+ * level 1 (p_aug) and the most probable operations.
+ */
+export function commitMessage(policy: Policy, extras: CommitExtras = {}): string {
+  const s = policy.search;
+  const dataset = s ? s.dataset.path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || s.dataset.path : undefined;
+  const subject = extras.subject ?? (dataset ? `Add DDAS augmentation policy for ${dataset}` : 'Add augmentation policy');
+  const lines = [subject, ''];
+  if (s) {
+    lines.push(
+      `Dataset: ${s.dataset.path} (${s.dataset.images} images${s.dataset.sha256 ? `, sha256 ${s.dataset.sha256.slice(0, 12)}` : ''})`,
+      `Budget: ${s.epochs} epoch${s.epochs === 1 ? '' : 's'}, model ${s.model}, ${s.seconds} s`,
+      `Seed: ${s.seed}`,
+      `Backend: ${s.backend}`,
+    );
+    if (s.valAccuracy !== undefined) lines.push(`Val accuracy (proxy): ${percent(s.valAccuracy)}`);
+  } else {
+    lines.push('Written by hand (no search record).');
+  }
+  const top = topOperations(policy.operations, extras.top ?? 5);
+  lines.push(
+    `Final p_aug: ${round(policy.applyProbability)} (${policy.opsPerImage} op${policy.opsPerImage === 1 ? '' : 's'} per augmented image)`,
+    `Schedule: ${policy.schedule ? `${policy.schedule.length} stages` : 'none (one stage)'}`,
+    '',
+    `Top ${top.length} operations:`,
+    ...top.map((o, i) => `  ${i + 1}. ${entryKey(o).padEnd(16)} p = ${round(o.probability)}  (${entryMeaning(o)})`),
+  );
+  if (extras.files && extras.files.length > 0) lines.push('', `Files: ${extras.files.join(', ')}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,244 @@
+/**
+ * Runs the generated Python/torchvision module with Debian's /usr/bin/python3 (one
+ * process for everything, driven by export-python-driver.py) and checks that it means
+ * what the engine means: (a) the sampler's statistics, and draw for draw the same plans
+ * as src/shared/sampler.ts on the same uniforms; (b) per-op pixels equal to the engine's
+ * and to the PIL/torchvision references on real images; (c) schedule selection.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+// jstat ships no types; the one function used here is typed at the import.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { jStat } = require('jstat') as { jStat: { chisquare: { cdf(x: number, dof: number): number } } };
+import { augmentRaw } from '../../src/engine/augment/raw';
+import { useBackend, tf } from '../../src/engine/tf';
+import { writePolicyPython } from '../../src/shared/export';
+import { entryKey } from '../../src/shared/export/describe';
+import { OPS } from '../../src/shared/ops';
+import { policyAt, validatePolicy, type Policy } from '../../src/shared/policy';
+import { Rng } from '../../src/shared/rng';
+import { samplePlans, type ImagePlan } from '../../src/shared/sampler';
+import { FULL } from '../shared/export-fixtures';
+import { FIXTURE_DIR, agreement, loadOpFixtures } from './op-fixtures';
+
+const PYTHON = '/usr/bin/python3';
+const DRIVER = path.join(__dirname, 'export-python-driver.py');
+
+function policy(input: unknown): Policy {
+  const r = validatePolicy(input);
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.policy;
+}
+
+/** Plain, signed and Cutout entries, two magnitudes of one op. */
+const STATS = policy({
+  version: 1,
+  opsPerImage: 2,
+  applyProbability: 0.35,
+  operations: [
+    { op: 'Identity', probability: 0.1 },
+    { op: 'Rotate', magnitude: 0.5, probability: 0.25 },
+    { op: 'Rotate', magnitude: 1, probability: 0.1 },
+    { op: 'Equalize', probability: 0.15 },
+    { op: 'Cutout', magnitude: 0.25, probability: 0.05 },
+    { op: 'Brightness', magnitude: 0.75, probability: 0.2 },
+    { op: 'Posterize', magnitude: 0.5, probability: 0.15 },
+  ],
+});
+
+const SCHEDULE = policy({
+  version: 1,
+  opsPerImage: 1,
+  applyProbability: 0.5,
+  operations: [{ op: 'Identity', probability: 1 }],
+  schedule: [
+    { untilProgress: 0.25, applyProbability: 0.1, operations: [{ op: 'Invert', probability: 1 }] },
+    { untilProgress: 0.6, applyProbability: 0.9, operations: [{ op: 'FlipLR', probability: 0.5 }, { op: 'FlipUD', probability: 0.5 }] },
+    { untilProgress: 1, applyProbability: 0.5, operations: [{ op: 'Solarize', magnitude: 0.5, probability: 1 }] },
+  ],
+});
+
+const DRAWS = 20000;
+const REPLAY = 3000;
+const SCHEDULE_DRAWS = 4000;
+const PROGRESSES = [0, 0.1, 0.2499, 0.25, 0.3, 0.5999, 0.6, 0.9, 1];
+const REPLAY_SEED = 42;
+
+interface DriverResult {
+  imports: string[];
+  stats: { draws: number; applied: number; counts: Record<string, number>; signs: Record<string, [number, number]>; lengths: number[] };
+  replay: { plans: [string, number, number, [number, number]][][]; used: number };
+  schedule: {
+    stages: number[];
+    rates: { progress: number; applied: number; ops: string[] }[];
+    epochs: [number, number][];
+    progressFn: [number, number];
+  };
+  ops: number;
+  compose: { pil: number[]; batch: number[]; floatError: string | null; repr: string };
+  full: { policy: unknown; doc: string; repr: string };
+}
+
+function chiSquareP(observed: number[], probabilities: number[]): number {
+  const n = observed.reduce((a, b) => a + b, 0);
+  let stat = 0;
+  observed.forEach((o, i) => {
+    const e = n * probabilities[i];
+    stat += ((o - e) * (o - e)) / e;
+  });
+  return 1 - jStat.chisquare.cdf(stat, observed.length - 1);
+}
+
+/** The uniforms Rng.seeded(seed) yields, as raw float64 (what Python's Replay rng serves). */
+function uniforms(seed: number, count: number): Float64Array {
+  const rng = Rng.seeded(seed);
+  return Float64Array.from({ length: count }, () => rng.uniform());
+}
+
+function hasTorchvision(): boolean {
+  if (!fs.existsSync(PYTHON)) return false;
+  return spawnSync(PYTHON, ['-c', 'import torch, torchvision, PIL'], { stdio: 'ignore' }).status === 0;
+}
+
+describe('Python/torchvision export (runs /usr/bin/python3)', function () {
+  this.timeout(60000);
+  let dir: string;
+  let result: DriverResult;
+
+  before(function () {
+    if (!hasTorchvision()) {
+      console.log(`    skipped: ${PYTHON} cannot import torch, torchvision and PIL (Debian: apt-get install python3-torchvision python3-pil)`);
+      this.skip();
+    }
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddas-export-py-'));
+    fs.writeFileSync(path.join(dir, 'stats_augpolicy.py'), writePolicyPython(STATS, { moduleName: 'stats_augpolicy' }));
+    fs.writeFileSync(path.join(dir, 'schedule_augpolicy.py'), writePolicyPython(SCHEDULE, { moduleName: 'schedule_augpolicy' }));
+    fs.writeFileSync(path.join(dir, 'full_augpolicy.py'), writePolicyPython(FULL, { moduleName: 'full_augpolicy' }));
+    // Each replayed image uses at most 1 + opsPerImage * 4 uniforms.
+    const u = uniforms(REPLAY_SEED, REPLAY * (1 + STATS.opsPerImage * 4));
+    fs.writeFileSync(path.join(dir, 'uniforms.bin'), Buffer.from(u.buffer));
+    const job = {
+      moduleDir: dir,
+      statsModule: 'stats_augpolicy',
+      scheduleModule: 'schedule_augpolicy',
+      fullModule: 'full_augpolicy',
+      draws: DRAWS,
+      uniforms: path.join(dir, 'uniforms.bin'),
+      replayCount: REPLAY,
+      progresses: PROGRESSES,
+      scheduleDraws: SCHEDULE_DRAWS,
+      fixtures: FIXTURE_DIR,
+      outDir: dir,
+    };
+    const run = spawnSync(PYTHON, ['-B', DRIVER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(run.status, 0, `python driver failed:\n${run.stderr}`);
+    result = JSON.parse(run.stdout) as DriverResult;
+  });
+
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds the policy\'s data in POLICY, whatever its strings contain', () => {
+    const { $schema: _, ...expected } = FULL;
+    assert.deepEqual(result.full.policy, expected);
+    assert.ok(result.full.doc.startsWith(`Found by a DDAS search: dataset ${FULL.search?.dataset.path}`), result.full.doc);
+    assert.match(result.full.repr, /^DdasAugment\(opsPerImage=2, applyProbability=0\.34, operations=1, progress=0\.0\)$/);
+  });
+
+  it('imports only the standard library, torch, torchvision and PIL', () => {
+    assert.deepEqual(result.imports.filter((m) => !['math', 'random', 'struct', 'typing', 'torch', 'torchvision', 'PIL'].includes(m)), []);
+  });
+
+  it('(a) augments with probability applyProbability and draws ops i.i.d. from the policy (chi-square, 20,000 images)', () => {
+    const s = result.stats;
+    assert.equal(s.draws, DRAWS);
+    assert.deepEqual(s.lengths, [STATS.opsPerImage]);
+    const p = STATS.applyProbability;
+    const pApply = chiSquareP([s.applied, DRAWS - s.applied], [p, 1 - p]);
+    assert.ok(pApply > 0.001, `applied ${s.applied}/${DRAWS}, p = ${pApply}`);
+    assert.ok(chiSquareP([s.applied, DRAWS - s.applied], [p + 0.03, 1 - p - 0.03]) < 0.001, 'the test has power against a 3-point shift');
+    const keys = STATS.operations.map(entryKey);
+    assert.deepEqual(Object.keys(s.counts).sort(), [...keys].sort());
+    const observed = keys.map((k) => s.counts[k]);
+    const probs = STATS.operations.map((o) => o.probability);
+    const pOps = chiSquareP(observed, probs);
+    assert.ok(pOps > 0.001, `op counts ${JSON.stringify(s.counts)}, p = ${pOps}`);
+    // Signed ops: + and - equally often; unsigned ops never report a sign.
+    for (const [op, [plus, minus]] of Object.entries(s.signs)) {
+      assert.ok(OPS[op as keyof typeof OPS].magnitude?.signed, `${op} is not signed`);
+      const pSign = chiSquareP([plus, minus], [0.5, 0.5]);
+      assert.ok(pSign > 0.001, `${op}: ${plus} + vs ${minus} -, p = ${pSign}`);
+    }
+    assert.deepEqual(Object.keys(s.signs).sort(), ['Brightness', 'Rotate']);
+  });
+
+  it('(a) draws exactly the plans src/shared/sampler.ts draws from the same uniforms', () => {
+    const expected: ImagePlan[] = samplePlans(STATS, REPLAY, Rng.seeded(REPLAY_SEED));
+    const got = result.replay.plans.map((plan) => plan.map(([op, magnitude, sign, position]) => ({ op, magnitude, sign, position })));
+    assert.equal(got.length, REPLAY);
+    assert.deepEqual(got, expected.map((plan) => plan.map((a) => ({ op: a.op, magnitude: a.magnitude, sign: a.sign, position: [...a.position] }))));
+    assert.ok(expected.some((p) => p.some((a) => a.op === 'Cutout')), 'the replay covers Cutout positions');
+  });
+
+  it('(b) per-op outputs equal the engine\'s and the PIL/torchvision references on real images, PIL and tensor inputs', async () => {
+    const previous = tf.getBackend() as string | undefined;
+    await useBackend('wasm');
+    try {
+      const fixtures = loadOpFixtures();
+      assert.equal(result.ops, fixtures.length);
+      let compared = 0;
+      for (const f of fixtures) {
+        const frame = f.width * f.height * f.channels;
+        const pil = fs.readFileSync(path.join(dir, `${f.name}.pil.bin`));
+        const tensor = fs.readFileSync(path.join(dir, `${f.name}.tensor.bin`));
+        assert.equal(pil.length, frame * f.rows.length, `${f.name}: output size`);
+        const plans: ImagePlan[] = f.rows.map((r) => [{ op: r.op, magnitude: r.magnitude ?? 0, sign: r.sign, position: r.uniforms ?? [0.5, 0.5] }]);
+        const image = { width: f.width, height: f.height, channels: f.channels, pixels: f.source };
+        const engine = augmentRaw(f.rows.map(() => image), plans);
+        f.rows.forEach((r, i) => {
+          const what = `${f.name} row ${i} (${r.op}${r.magnitude === null ? '' : ` m=${r.magnitude} sign=${r.sign}`})`;
+          const py = pil.subarray(i * frame, (i + 1) * frame);
+          const vsRef = agreement(py, f.outputs[i]);
+          assert.equal(vsRef.maxDiff, 0, `${what}: Python vs reference, ${JSON.stringify(vsRef)}`);
+          const vsEngine = agreement(py, engine[i].pixels);
+          assert.equal(vsEngine.maxDiff, 0, `${what}: Python vs engine, ${JSON.stringify(vsEngine)}`);
+          assert.ok(tensor.subarray(i * frame, (i + 1) * frame).equals(py), `${what}: tensor input differs from PIL input`);
+          compared++;
+        });
+      }
+      assert.equal(compared, fixtures.reduce((n, f) => n + f.rows.length, 0));
+      assert.ok(compared >= 400, `compared ${compared} outputs`);
+    } finally {
+      if (previous && tf.getBackend() !== previous) await tf.setBackend(previous);
+    }
+  });
+
+  it('(c) selects the schedule entry by training progress, as policyAt does', () => {
+    const stages = SCHEDULE.schedule ?? [];
+    const expected = PROGRESSES.map((t) => stages.indexOf(policyAt(SCHEDULE, t) as (typeof stages)[number]));
+    assert.deepEqual(result.schedule.stages, expected);
+    assert.deepEqual(expected, [0, 0, 0, 1, 1, 1, 2, 2, 2]);
+    for (const r of result.schedule.rates) {
+      const stage = policyAt(SCHEDULE, r.progress);
+      const p = stage.applyProbability;
+      const pv = chiSquareP([r.applied, SCHEDULE_DRAWS - r.applied], [p, 1 - p]);
+      assert.ok(pv > 0.001, `progress ${r.progress}: applied ${r.applied}/${SCHEDULE_DRAWS} vs ${p}, p = ${pv}`);
+      assert.deepEqual(r.ops, [...new Set(stage.operations.map((o) => o.op))].sort(), `progress ${r.progress}`);
+    }
+    // set_epoch(e, 10) -> progress e/10; progress_fn overrides.
+    assert.deepEqual(result.schedule.epochs.map(([t]) => t), [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+    assert.deepEqual(result.schedule.epochs.map(([, s]) => s), [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]);
+    assert.deepEqual(result.schedule.progressFn, [0.7, 2]);
+  });
+
+  it('works in transforms.Compose on PIL images and uint8 batches, and refuses float tensors clearly', () => {
+    assert.deepEqual(result.compose.pil, [3, 48, 48]);
+    assert.deepEqual(result.compose.batch, [4, 3, 48, 48]);
+    assert.match(result.compose.floatError ?? '', /uint8 tensors/);
+    assert.match(result.compose.repr, /DdasAugment\(opsPerImage=2, applyProbability=0\.35/);
+  });
+});

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { applyPlans } from '../../src/engine/augment/apply';
+import { tf, useBackend } from '../../src/engine/tf';
+import { createAugmenter, PolicyError, type PolicyInput } from '../../src/runtime';
+import { Rng } from '../../src/shared/rng';
+import { samplePlans } from '../../src/shared/sampler';
+
+const UNIFORM: PolicyInput = {
+  version: 1,
+  opsPerImage: 2,
+  applyProbability: 0.7,
+  operations: [
+    { op: 'Rotate', magnitude: 0.5, probability: 0.3 },
+    { op: 'Invert', probability: 0.2 },
+    { op: 'Cutout', magnitude: 0.5, probability: 0.2 },
+    { op: 'Brightness', magnitude: 1, probability: 0.3 },
+  ],
+  options: { fill: 7 },
+};
+
+/** Stage 0 inverts every image, stage 1 leaves every image alone. */
+const STAGED: PolicyInput = {
+  version: 1,
+  opsPerImage: 1,
+  applyProbability: 1,
+  operations: [{ op: 'Identity', probability: 1 }],
+  schedule: [
+    { untilProgress: 0.5, applyProbability: 1, operations: [{ op: 'Invert', probability: 1 }] },
+    { untilProgress: 1, applyProbability: 0, operations: [{ op: 'Invert', probability: 1 }] },
+  ],
+};
+
+function batch(n: number, h = 12, w = 10, c = 3): tf.Tensor4D {
+  const values = Float32Array.from({ length: n * h * w * c }, (_, i) => (i * 37) % 256);
+  return tf.tensor4d(values, [n, h, w, c]);
+}
+
+describe('runtime augmenter (tfjs)', () => {
+  let previous: string | undefined;
+  before(async () => {
+    previous = tf.getBackend() as string | undefined;
+    await useBackend('cpu');
+  });
+  after(async () => {
+    if (previous && tf.getBackend() !== previous) await tf.setBackend(previous);
+  });
+
+  it('equals samplePlans + applyPlans on the same seed (the shared semantics), with the policy\'s options', () => {
+    const x = batch(16);
+    const aug = createAugmenter(UNIFORM, { seed: 3 });
+    const y = aug.augment(x);
+    const plans = samplePlans(aug.policy, 16, Rng.seeded(3));
+    assert.ok(plans.some((p) => p.length === 0) && plans.some((p) => p.length === 2), 'some images augmented, some not');
+    const expected = applyPlans(x, plans, { fill: 7, interpolation: 'nearest' });
+    assert.deepEqual(y.shape, [16, 12, 10, 3]);
+    assert.equal(y.dtype, 'float32');
+    assert.deepEqual(y.arraySync(), expected.arraySync());
+    tf.dispose([x, y, expected]);
+  });
+
+  it('draws anew on every call and continues from a saved rng state', () => {
+    const aug = createAugmenter(UNIFORM, { seed: 5 });
+    const first = aug.sample(50);
+    const state = aug.rngState();
+    const second = aug.sample(50);
+    assert.notDeepEqual(first, second);
+    assert.deepEqual(createAugmenter(UNIFORM, { rngState: state }).sample(50), second);
+  });
+
+  it('selects the schedule entry by progress (argument, setProgress, setEpoch)', () => {
+    const x = batch(4, 5, 6, 1);
+    const aug = createAugmenter(STAGED, { seed: 1 });
+    const pixels = x.arraySync();
+    const inverted = tf.tidy(() => tf.sub(255, x)).arraySync();
+    const run = (progress?: number): unknown => {
+      const y = aug.augment(x, progress);
+      const v = y.arraySync();
+      y.dispose();
+      return v;
+    };
+    assert.deepEqual(run(), inverted);
+    assert.deepEqual(run(0.75), pixels);
+    aug.setProgress(0.5);
+    assert.deepEqual(run(), pixels);
+    aug.setEpoch(2, 10);
+    assert.equal(aug.progress, 0.2);
+    assert.deepEqual(run(), inverted);
+    assert.throws(() => aug.setProgress(1.5), /progress must be in \[0, 1\]/);
+    x.dispose();
+  });
+
+  it('keeps int32 images int32 and leaks no tensors', () => {
+    const aug = createAugmenter(UNIFORM, { seed: 9 });
+    const x = tf.tidy(() => tf.cast(batch(8), 'int32')) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const y = aug.augment(x);
+    assert.equal(y.dtype, 'int32');
+    assert.equal(tf.memory().numTensors, before + 1);
+    const values = y.dataSync();
+    assert.ok(values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255));
+    tf.dispose([x, y]);
+  });
+
+  it('refuses invalid policies and inputs with messages that say what is wrong', () => {
+    assert.throws(
+      () => createAugmenter({ ...UNIFORM, operations: [{ op: 'Rotate', magnitude: 0.5, probability: 0.5 }] }),
+      (e: unknown) => e instanceof PolicyError && /operations: probabilities sum to 0\.5/.test(e.message) && e.problems[0].path === 'operations',
+    );
+    const aug = createAugmenter(UNIFORM, { seed: 0 });
+    const four = tf.zeros([2, 4, 4, 4]) as tf.Tensor4D;
+    assert.throws(() => aug.augment(four), /1 or 3 channels, got 4/);
+    four.dispose();
+  });
+});
