@@ -23,6 +23,8 @@ const builds = [
     target: 'node20',
     // typescript is required lazily, only for *.augpolicy.ts files, and ships beside the bundle.
     external: ['vscode', 'typescript'],
+    // jsonc-parser's UMD main build requires its parts dynamically; its ES module build bundles.
+    mainFields: ['module', 'main'],
   },
   {
     ...common,

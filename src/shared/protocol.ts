@@ -50,7 +50,20 @@ export const PreviewRequestSchema = z.strictObject({
   kind: z.literal('preview'),
   id,
   /** Image files, or PNG/JPEG bytes in base64. */
-  images: z.array(z.union([z.strictObject({ path: z.string() }), z.strictObject({ base64: z.string() })])).min(1).max(64),
+  images: z.array(z.union([z.strictObject({ path: z.string() }), z.strictObject({ base64: z.string() })])).min(1).max(64).optional(),
+  /**
+   * Or images taken from a dataset (IDX and CIFAR have no image files): the given indices,
+   * or `take` images spread over the dataset. Exactly one of `images` and `dataset`.
+   */
+  dataset: z
+    .strictObject({
+      path: z.string().min(1),
+      indices: z.array(z.number().int().min(0)).min(1).max(64).optional(),
+      take: z.number().int().min(1).max(64).optional(),
+    })
+    .optional(),
+  /** Also send each source image itself (as a thumbnail of the same scale) in `original`. */
+  originals: z.boolean().default(false),
   /** Either fixed ops (applied in order) or a policy to sample from. */
   ops: z.array(z.strictObject({ op: z.enum(OP_NAMES), magnitude: z.number().min(0).max(1).optional(), sign: z.union([z.literal(1), z.literal(-1)]).optional() })).optional(),
   policy: PolicySchema.optional(),
@@ -58,6 +71,8 @@ export const PreviewRequestSchema = z.strictObject({
   seed: z.number().int().default(0),
   /** Scale thumbnails up to at least this many pixels per side (nearest). */
   minSize: z.number().int().min(1).max(512).optional(),
+  /** Scale thumbnails down to at most this many pixels per side (keeps the aspect ratio). */
+  maxSize: z.number().int().min(8).max(4096).optional(),
 });
 
 export const RequestSchema = z.discriminatedUnion('kind', [
@@ -96,6 +111,17 @@ export interface ProgressEvent {
   readonly etaSeconds: number;
 }
 
+/** One source image of a preview: its augmented draws (PNG, base64), and what it is. */
+export interface PreviewImage {
+  /** Index into the request's images (or dataset picks). */
+  readonly source: number;
+  readonly draws: readonly string[];
+  /** The source itself, when the request asked for `originals`. */
+  readonly original?: string;
+  /** For dataset images: "<class name> #<index>". */
+  readonly label?: string;
+}
+
 export type EngineEvent =
   | { kind: 'ready'; id?: string; protocol: number; engine: string; version: string; backend: BackendReport; versions: Record<string, string> }
   | { kind: 'started'; id: string; categories: readonly string[]; backend: BackendReport; model: string; datasetSize: number; resumedFromEpoch?: number }
@@ -104,7 +130,7 @@ export type EngineEvent =
   | { kind: 'checkpoint'; id: string; epoch: number; path: string }
   | { kind: 'result'; id: string; policy: Policy; outFile?: string }
   | { kind: 'cancelled'; id: string; checkpoint?: string }
-  | { kind: 'preview'; id: string; images: readonly { source: number; draws: readonly string[] }[] }
+  | { kind: 'preview'; id: string; images: readonly PreviewImage[] }
   | { kind: 'error'; id?: string; code: ErrorCode; message: string }
   | { kind: 'log'; id?: string; level: 'info' | 'warn' | 'debug'; message: string };
 

@@ -32,13 +32,13 @@ export async function renderPreview(req: PreviewRequest): Promise<PreviewImage[]
     sources.map(async (s, source) => ({
       source,
       draws: [] as string[],
-      ...(req.originals ? { original: (await thumbnail(s.image, req.minSize)).toString('base64') } : {}),
+      ...(req.originals ? { original: (await thumbnail(s.image, req.minSize, req.maxSize)).toString('base64') } : {}),
       ...(s.label !== undefined ? { label: s.label } : {}),
     })),
   );
   for (let k = 0; k < req.count; k++) {
     const augmented = augmentRaw(images, plansFor(), req.policy?.options ?? {});
-    for (const [i, img] of augmented.entries()) out[i].draws.push((await thumbnail(img, req.minSize)).toString('base64'));
+    for (const [i, img] of augmented.entries()) out[i].draws.push((await thumbnail(img, req.minSize, req.maxSize)).toString('base64'));
   }
   return out;
 }
@@ -77,9 +77,10 @@ async function datasetSources(spec: NonNullable<PreviewRequest['dataset']>): Pro
   }
 }
 
-async function thumbnail(img: RawImage, minSize: number | undefined): Promise<Buffer> {
+async function thumbnail(img: RawImage, minSize: number | undefined, maxSize: number | undefined): Promise<Buffer> {
   const png = await encodePng(img);
   const side = Math.max(img.width, img.height);
+  if (maxSize && side > maxSize) return sharp(png).resize(maxSize, maxSize, { fit: 'inside' }).png().toBuffer();
   if (!minSize || side >= minSize) return png;
   const scale = Math.ceil(minSize / side);
   return sharp(png).resize(img.width * scale, img.height * scale, { kernel: 'nearest' }).png().toBuffer();

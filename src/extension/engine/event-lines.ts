@@ -1,0 +1,44 @@
+/**
+ * Turns one stdout line of an engine into an EngineEvent. The engine is a separate
+ * program (possibly a third-party one speaking the same protocol), so its lines are
+ * checked for the shape the extension relies on: an object with a known `kind`.
+ */
+import type { EngineEvent, EventKind } from '../../shared/protocol';
+
+const EVENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['ready', 'started', 'progress', 'snapshot', 'checkpoint', 'result', 'cancelled', 'preview', 'error', 'log']);
+
+export type ParsedLine = { readonly ok: true; readonly event: EngineEvent } | { readonly ok: false; readonly reason: string };
+
+export function parseEventLine(line: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !EVENT_KINDS.has(kind as EventKind)) return { ok: false, reason: `unknown event kind ${JSON.stringify(kind)}` };
+  const id = (value as { id?: unknown }).id;
+  if (id !== undefined && typeof id !== 'string') return { ok: false, reason: 'event id is not a string' };
+  return { ok: true, event: value as EngineEvent };
+}
+
+/** Splits a byte stream into lines, holding back the unfinished tail. */
+export class LineSplitter {
+  private tail = '';
+
+  push(chunk: string): string[] {
+    const text = this.tail + chunk;
+    const lines = text.split('\n');
+    this.tail = lines.pop() ?? '';
+    return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).filter((l) => l.trim() !== '');
+  }
+
+  /** The last line when the stream ends without a newline. */
+  flush(): string[] {
+    const rest = this.tail.trim();
+    this.tail = '';
+    return rest ? [rest] : [];
+  }
+}
