@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages used by tests: the real Fashion-MNIST dataset.
-apt_packages=(dataset-fashion-mnist)
+# Debian packages used by tests: the real Fashion-MNIST dataset; torchvision/PIL (the
+# exported Python policy is run against the engine); chromium, ripgrep and libkrb5-dev
+# (code-server + Playwright end-to-end tests).
+apt_packages=(dataset-fashion-mnist python3-torchvision python3-pil python3-numpy chromium ripgrep libkrb5-dev)
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,528 @@
+/**
+ * Augmentation throughput (issue 2): every catalog op and a whole DDAS policy on the
+ * tfjs wasm backend, against torchvision's per-image RandAugment / TrivialAugmentWide
+ * measured in the same run on the same machine (bench/ops_torchvision.py).
+ *
+ *   npx tsx bench/ops.ts [--quick] [--batch 128] [--no-peer]
+ *
+ * Prints a markdown report and writes it to bench/out/ops-<date>.md. Images are the
+ * first `batch` Fashion-MNIST t10k images, gray replicated to RGB and zero-padded from
+ * 28x28 to 32x32 (smooth synthetic images if the dataset is missing). Every timed batch
+ * includes drawing the plans, applyPlans and dataSync (so no lazy work escapes the clock).
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as zlib from 'node:zlib';
+import { OPS, OP_NAMES, isOpName, opParameter, type OpName } from '../src/shared/ops';
+import { validatePolicy, type Policy } from '../src/shared/policy';
+import { Rng } from '../src/shared/rng';
+import { fixedOpPlans, samplePlans, type ImagePlan } from '../src/shared/sampler';
+import { buildSpace, DDAS_CIFAR_OPS } from '../src/shared/space';
+import { tf, useBackend } from '../src/engine/tf';
+import { applyPlans, BATCH_OPS, type BatchOp, type ImageBatch } from '../src/engine/augment';
+
+const ROOT = path.resolve(__dirname, '..');
+const FMNIST = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
+const PYTHON = '/usr/bin/python3';
+const SIDE = 32;
+const MAGNITUDE = 0.5;
+const TARGET_RATIO = 5;
+
+interface Settings {
+  quick: boolean;
+  batch: number;
+  peer: boolean;
+  /** Warm-up batches before timing. */
+  warmup: number;
+  /** Timed repetitions; the median is reported. */
+  reps: number;
+  /** Minimum length of one repetition (it runs as many batches as that takes). */
+  minMs: number;
+  /** Ops of the policy's search space (default: the 19-op DDAS CIFAR space). */
+  space: readonly OpName[];
+}
+
+function parseArgs(argv: readonly string[]): Settings {
+  const quick = argv.includes('--quick');
+  const batchAt = argv.indexOf('--batch');
+  const batch = batchAt >= 0 ? Number(argv[batchAt + 1]) : 128;
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`--batch needs a positive integer, got ${argv[batchAt + 1]}`);
+  const spaceAt = argv.indexOf('--space');
+  const space = spaceAt >= 0 ? (argv[spaceAt + 1] ?? '').split(',').filter((x) => x !== '') : [...DDAS_CIFAR_OPS];
+  for (const op of space) if (!isOpName(op)) throw new Error(`--space: unknown op ${op}; allowed: ${OP_NAMES.join(', ')}`);
+  const known = new Set(['--quick', '--batch', '--no-peer', '--space']);
+  for (const [i, a] of argv.entries()) {
+    if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a}; use --quick, --batch N, --space OP,OP,..., --no-peer`);
+    if (!a.startsWith('--') && argv[i - 1] !== '--batch' && argv[i - 1] !== '--space') throw new Error(`unexpected argument ${a}`);
+  }
+  const common = { quick, batch, peer: !argv.includes('--no-peer'), space: space as OpName[] };
+  return quick ? { ...common, warmup: 1, reps: 3, minMs: 60 } : { ...common, warmup: 3, reps: 9, minMs: 300 };
+}
+
+// ---------------------------------------------------------------- images
+
+interface Images {
+  /** NHWC uint8, 3 channels. */
+  readonly data: Uint8Array;
+  readonly count: number;
+  readonly source: string;
+}
+
+function loadImages(count: number): Images {
+  if (fs.existsSync(FMNIST)) {
+    const idx = zlib.gunzipSync(fs.readFileSync(FMNIST));
+    const n = idx.readUInt32BE(4);
+    const h = idx.readUInt32BE(8);
+    const w = idx.readUInt32BE(12);
+    if (count <= n && h <= SIDE && w <= SIDE) {
+      const data = new Uint8Array(count * SIDE * SIDE * 3);
+      const top = (SIDE - h) >> 1;
+      const left = (SIDE - w) >> 1;
+      for (let i = 0; i < count; i++) {
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            const v = idx[16 + (i * h + y) * w + x];
+            const o = ((i * SIDE + y + top) * SIDE + x + left) * 3;
+            data[o] = v;
+            data[o + 1] = v;
+            data[o + 2] = v;
+          }
+        }
+      }
+      return { data, count, source: `Fashion-MNIST t10k images 0-${count - 1} (${w}x${h} gray), replicated to RGB and zero-padded to ${SIDE}x${SIDE}` };
+    }
+  }
+  // Smooth colour gradients with a blob: content-dependent ops (Equalize) see real histograms.
+  const rng = Rng.seeded(1);
+  const data = new Uint8Array(count * SIDE * SIDE * 3);
+  for (let i = 0; i < count; i++) {
+    const f = [1 + rng.uniform() * 3, 1 + rng.uniform() * 3, 1 + rng.uniform() * 3];
+    const cx = rng.uniform() * SIDE;
+    const cy = rng.uniform() * SIDE;
+    for (let y = 0; y < SIDE; y++) {
+      for (let x = 0; x < SIDE; x++) {
+        const blob = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 40);
+        for (let c = 0; c < 3; c++) {
+          const v = 127.5 + 90 * Math.sin((f[c] * (x + y * (c + 1))) / SIDE) + 60 * blob;
+          data[((i * SIDE + y) * SIDE + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(v)));
+        }
+      }
+    }
+  }
+  return { data, count, source: `synthetic smooth colour images ${SIDE}x${SIDE} (Fashion-MNIST not found at ${FMNIST})` };
+}
+
+// ---------------------------------------------------------------- timing
+
+interface Stats {
+  /** Images per second: median, min and max over the repetitions. */
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly reps: number;
+  readonly imagesPerRep: number;
+  /** Median images per second of this process's CPU time (robust to other load on the cores). */
+  readonly cpuMedian: number;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Runs `batchFn` (one batch of `batchSize` images, synchronous to the last byte). */
+function timeBatches(batchFn: () => void, batchSize: number, s: Settings): Stats {
+  for (let i = 0; i < s.warmup; i++) batchFn();
+  const t0 = performance.now();
+  batchFn();
+  const one = Math.max(performance.now() - t0, 1e-3);
+  const batches = Math.max(1, Math.ceil(s.minMs / one));
+  const rates: number[] = [];
+  const cpuRates: number[] = [];
+  for (let r = 0; r < s.reps; r++) {
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    for (let b = 0; b < batches; b++) batchFn();
+    rates.push((batches * batchSize) / ((performance.now() - start) / 1000));
+    const cpu = process.cpuUsage(cpu0);
+    cpuRates.push((batches * batchSize) / Math.max((cpu.user + cpu.system) / 1e6, 1e-6));
+  }
+  return { median: median(rates), min: Math.min(...rates), max: Math.max(...rates), reps: s.reps, imagesPerRep: batches * batchSize, cpuMedian: median(cpuRates) };
+}
+
+/** One timed unit of work: draw plans, apply them, read the result back, free it. */
+function runBatch(images: ImageBatch, plans: () => ImagePlan[]): void {
+  const out = applyPlans(images, plans());
+  out.dataSync();
+  out.dispose();
+}
+
+type Outcome = { status: 'ok'; stats: Stats; leaked: number } | { status: 'not implemented' | 'error'; message: string };
+
+function measure(images: ImageBatch, plans: () => ImagePlan[], s: Settings): Outcome {
+  const before = tf.memory().numTensors;
+  try {
+    runBatch(images, plans); // fails fast on stubs before any timing
+    const stats = timeBatches(() => runBatch(images, plans), images.shape[0], s);
+    return { status: 'ok', stats, leaked: tf.memory().numTensors - before };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { status: /not implemented/i.test(message) ? 'not implemented' : 'error', message };
+  }
+}
+
+// ---------------------------------------------------------------- policy
+
+function uniformPolicy(ops: readonly OpName[], applyProbability: number): Policy {
+  const space = buildSpace(ops);
+  const operations = space.map((c) =>
+    c.magnitude === undefined ? { op: c.op, probability: 1 / space.length } : { op: c.op, magnitude: c.magnitude, probability: 1 / space.length },
+  );
+  const checked = validatePolicy({ version: 1, opsPerImage: 2, applyProbability, operations });
+  if (!checked.ok) throw new Error(`benchmark policy is invalid: ${JSON.stringify(checked.problems)}`);
+  return checked.policy;
+}
+
+interface ProfileRow {
+  readonly op: OpName;
+  readonly calls: number;
+  readonly images: number;
+  readonly ms: number;
+}
+
+interface Profile {
+  readonly batches: number;
+  /** Per batch: the whole run, and the part spent inside BATCH_OPS calls. */
+  readonly totalMs: number;
+  readonly opsMs: number;
+  readonly samplingMs: number;
+  readonly readbackMs: number;
+  readonly rows: ProfileRow[];
+}
+
+/**
+ * Where a policy batch spends its time. wasm kernels run eagerly and synchronously, so
+ * timing each BATCH_OPS call from outside measures the op itself; what is left is
+ * grouping (gather/concat), sampling and the read-back. Not part of the timed numbers.
+ */
+function profilePolicy(images: ImageBatch, policy: Policy, rng: Rng, batches: number): Profile {
+  const table = BATCH_OPS as Record<OpName, BatchOp>; // bench-only instrumentation, restored below
+  const original = { ...table };
+  const acc = new Map<OpName, { calls: number; images: number; ms: number }>();
+  for (const op of OP_NAMES) {
+    table[op] = (x, params, ctx) => {
+      const t0 = performance.now();
+      const y = original[op](x, params, ctx);
+      const a = acc.get(op) ?? { calls: 0, images: 0, ms: 0 };
+      a.calls += 1;
+      a.images += x.shape[0];
+      a.ms += performance.now() - t0;
+      acc.set(op, a);
+      return y;
+    };
+  }
+  let sampling = 0;
+  let readback = 0;
+  const start = performance.now();
+  try {
+    for (let b = 0; b < batches; b++) {
+      const t0 = performance.now();
+      const plans = samplePlans(policy, images.shape[0], rng);
+      const t1 = performance.now();
+      const out = applyPlans(images, plans);
+      const t2 = performance.now();
+      out.dataSync();
+      out.dispose();
+      sampling += t1 - t0;
+      readback += performance.now() - t2;
+    }
+  } finally {
+    Object.assign(table, original);
+  }
+  const total = performance.now() - start;
+  const rows = [...acc.entries()].map(([op, a]) => ({ op, calls: a.calls / batches, images: a.images / batches, ms: a.ms / batches }));
+  rows.sort((a, b) => b.ms - a.ms);
+  const opsMs = rows.reduce((s, r) => s + r.ms, 0);
+  return { batches, totalMs: total / batches, opsMs, samplingMs: sampling / batches, readbackMs: readback / batches, rows };
+}
+
+interface KernelRow {
+  readonly kernel: string;
+  readonly calls: number;
+  readonly ms: number;
+}
+
+/**
+ * The same policy batches seen by tfjs's kernel profiler: time per kernel (wasm kernels
+ * are synchronous, so this is wall time), summed over ops and applyPlans' own grouping.
+ */
+async function profileKernels(images: ImageBatch, policy: Policy, rng: Rng, batches: number): Promise<{ totalMs: number; rows: KernelRow[] }> {
+  const start = performance.now();
+  const info = await tf.profile(() => {
+    for (let b = 0; b < batches; b++) runBatch(images, () => samplePlans(policy, images.shape[0], rng));
+  });
+  const totalMs = (performance.now() - start) / batches;
+  const acc = new Map<string, { calls: number; ms: number }>();
+  for (const k of info.kernels) {
+    const a = acc.get(k.name) ?? { calls: 0, ms: 0 };
+    a.calls += 1;
+    a.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    acc.set(k.name, a);
+  }
+  const rows = [...acc.entries()].map(([kernel, a]) => ({ kernel, calls: a.calls / batches, ms: a.ms / batches }));
+  rows.sort((a, b) => b.ms - a.ms);
+  return { totalMs, rows };
+}
+
+// ---------------------------------------------------------------- torchvision peer
+
+interface PeerReport {
+  python: string;
+  torch: string;
+  torchvision: string;
+  pil: string;
+  threads: number;
+  randAugmentArgs: { num_ops: number; magnitude: number; num_magnitude_bins: number };
+  peers: Record<string, Stats>;
+  ops: Partial<Record<OpName, Stats>>;
+  perOpError: string | null;
+}
+
+function runPeer(images: Images, s: Settings): Promise<PeerReport> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddas-bench-'));
+  const file = path.join(dir, 'images.bin');
+  fs.writeFileSync(file, images.data);
+  const args = [
+    path.join(__dirname, 'ops_torchvision.py'),
+    '--images', file, '--count', String(images.count), '--height', String(SIDE), '--width', String(SIDE),
+    '--threads', '2', '--warmup', String(s.quick ? 1 : 2), '--reps', String(s.quick ? 3 : 7), '--min-seconds', String(s.minMs / 1000),
+  ];
+  return new Promise<PeerReport>((resolve, reject) => {
+    const child = spawn(PYTHON, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) reject(new Error(`${PYTHON} exited with ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
+      else {
+        try {
+          resolve(JSON.parse(out) as PeerReport);
+        } catch (e) {
+          reject(new Error(`peer printed no JSON (${String(e)}): ${out.slice(0, 200)}`));
+        }
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------- report
+
+function fmt(v: number): string {
+  return Math.round(v).toLocaleString('en-US');
+}
+
+function ratio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}x`;
+}
+
+function paramText(op: OpName): string {
+  const spec = OPS[op].magnitude;
+  if (spec === null) return '-';
+  const p = Math.round(opParameter(op, MAGNITUDE, 1, { width: SIDE, height: SIDE }) * 1000) / 1000;
+  switch (spec.kind) {
+    case 'enhance':
+      return `factor 1 +/- ${Math.round((p - 1) * 1000) / 1000}`;
+    case 'rotate':
+      return `+/-${p} degrees`;
+    case 'shear':
+      return `+/-${p}`;
+    case 'translate':
+      return `+/-${p} px`;
+    case 'posterize':
+      return `${p} bits kept`;
+    case 'solarize':
+      return `>= ${p} inverted`;
+    case 'cutout':
+      return `${p} px square`;
+  }
+}
+
+function loadText(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join('/');
+}
+
+function cpuModel(): string {
+  try {
+    const line = fs.readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    if (line) return line.split(':')[1].trim();
+  } catch {
+    // not Linux: fall back to what Node reports
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+function packageVersion(name: string): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function statsCell(st: Stats | undefined): string {
+  return st ? `${fmt(st.median)} (${fmt(st.cpuMedian)})` : '-';
+}
+
+function outcomeCell(o: Outcome | undefined): string {
+  if (!o) return '-';
+  if (o.status === 'ok') return statsCell(o.stats);
+  return o.status === 'not implemented' ? '*not implemented*' : `*error*`;
+}
+
+async function main(): Promise<void> {
+  const s = parseArgs(process.argv.slice(2));
+  const started = new Date();
+  const loadAtStart = loadText();
+  const backend = await useBackend('wasm');
+  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  const imgs = loadImages(s.batch);
+  const input = tf.tensor4d(Float32Array.from(imgs.data), [s.batch, SIDE, SIDE, 3], 'float32');
+  const rng = Rng.seeded(42);
+  const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
+
+  const ops = new Map<OpName, Outcome>();
+  for (const op of OP_NAMES) {
+    const o = measure(input, () => fixedOpPlans(op, MAGNITUDE, 'random', s.batch, rng), s);
+    ops.set(op, o);
+    log(`${op.padEnd(13)} ${o.status === 'ok' ? `${fmt(o.stats.median)} images/s` : `${o.status}: ${o.message}`}`);
+  }
+
+  const policies = [1.0, 0.5].map((p) => {
+    const policy = uniformPolicy(s.space, p);
+    const o = measure(input, () => samplePlans(policy, s.batch, rng), s);
+    log(`policy p=${p}  ${o.status === 'ok' ? `${fmt(o.stats.median)} images/s` : `${o.status}: ${o.message}`}`);
+    return { p, policy, outcome: o };
+  });
+  const full = policies[0];
+  const profile = full.outcome.status === 'ok' ? profilePolicy(input, full.policy, rng, s.quick ? 5 : 30) : null;
+  const kernels = full.outcome.status === 'ok' ? await profileKernels(input, full.policy, rng, s.quick ? 5 : 30) : null;
+  input.dispose();
+
+  const loadAfterTfjs = loadText();
+  let peer: PeerReport | null = null;
+  let peerError = '';
+  if (s.peer) {
+    log('torchvision peer ...');
+    try {
+      peer = await runPeer(imgs, s); // after the tfjs part: the two never share the cores
+    } catch (e) {
+      peerError = e instanceof Error ? e.message : String(e);
+      log(`peer failed: ${peerError}`);
+    }
+  } else peerError = 'skipped (--no-peer)';
+
+  const loadAtEnd = loadText();
+  const md: string[] = [];
+  const date = started.toISOString();
+  md.push(`# Augmentation op throughput${s.quick ? ' (quick smoke run: few repetitions, numbers are rough)' : ''}`, '');
+  md.push(`- Date: ${date}`);
+  md.push(`- Command: \`npx tsx bench/ops.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\``);
+  md.push(`- Machine: ${cpuModel()}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average (1/5/15 min) at start ${loadAtStart}, after tfjs ${loadAfterTfjs}, at end ${loadAtEnd} (other work on the 2 cores skews both sides)`);
+  md.push(`- Node ${process.version}; tfjs-core ${tf.version_core}, tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}, backend ${backend} (SIMD ${simd}, one thread)`);
+  md.push(
+    peer
+      ? `- Peer: Python ${peer.python}, torch ${peer.torch}, torchvision ${peer.torchvision}, PIL ${peer.pil}, torch threads ${peer.threads}; per image in a Python loop`
+      : `- Peer: unavailable - ${peerError}`,
+  );
+  md.push(`- Images: ${imgs.source}; batch ${s.batch}`);
+  md.push(`- Timing: median images/s by wall clock over ${s.reps} repetitions of >= ${s.minMs} ms after ${s.warmup} warm-up batches, and in brackets by the process's own CPU time (what an idle machine would show; for torch's 2-thread tensor path it counts both threads); a tfjs batch = draw plans + applyPlans + dataSync + dispose; ratios use wall clock`);
+  md.push('');
+
+  md.push(`## Single ops (m = ${MAGNITUDE}, random sign per image)`, '');
+  md.push(`| op | parameter at m = ${MAGNITUDE} | tfjs wasm, batch ${s.batch} (images/s, CPU-time rate) | min-max | PIL per image (images/s, CPU-time rate) | wasm / PIL |`);
+  md.push('|---|---|---:|---|---:|---:|');
+  for (const op of OP_NAMES) {
+    const o = ops.get(op);
+    const py = peer?.ops[op];
+    const range = o?.status === 'ok' ? `${fmt(o.stats.min)}-${fmt(o.stats.max)}` : '';
+    const r = o?.status === 'ok' && py ? ratio(o.stats.median, py.median) : '-';
+    md.push(`| ${op} | ${paramText(op)} | ${outcomeCell(o)} | ${range} | ${statsCell(py)} | ${r} |`);
+  }
+  const leaks = [...ops.entries()].filter(([, o]) => o.status === 'ok' && o.leaked !== 0);
+  if (leaks.length > 0) md.push('', `Tensor leaks (tensors left after the run): ${leaks.map(([op, o]) => `${op} ${o.status === 'ok' ? o.leaked : ''}`).join(', ')}.`);
+  const failed = [...ops.entries()].filter(([, o]) => o.status !== 'ok');
+  if (failed.length > 0) md.push('', `Skipped: ${failed.map(([op, o]) => `${op} (${o.status === 'ok' ? '' : o.message})`).join('; ')}.`);
+  if (peer?.perOpError) md.push('', `PIL per-op column unavailable: ${peer.perOpError}`);
+  md.push('', 'PIL per image = the op alone as scripts/make-op-references.py applies it (torchvision 0.14 `_apply_op` semantics; Cutout in numpy).', '');
+
+  md.push(`## Whole policy vs torchvision (target: >= ${TARGET_RATIO}x per-image throughput)`, '');
+  const isDefault = s.space.length === DDAS_CIFAR_OPS.length && s.space.every((op, i) => op === DDAS_CIFAR_OPS[i]);
+  const spaceText = isDefault ? `the default ${buildSpace().length}-category DDAS space (\`buildSpace()\`)` : `a custom ${buildSpace(s.space).length}-category space over ${s.space.join(', ')} (NOT the default space)`;
+  md.push(`Policy: uniform over ${spaceText}, opsPerImage 2; tfjs wasm, batch ${s.batch}. Peers: \`RandAugment()\` (num_ops ${peer?.randAugmentArgs.num_ops ?? 2}, magnitude ${peer?.randAugmentArgs.magnitude ?? 9}) and \`TrivialAugmentWide()\`, defaults, per image.`, '');
+  const peerNames = ['RandAugment (PIL)', 'TrivialAugmentWide (PIL)', 'RandAugment (tensor)', 'TrivialAugmentWide (tensor)'];
+  md.push(`| pipeline | images/s (CPU-time rate) | min-max | ${peerNames.map((n) => `vs ${n}`).join(' | ')} |`);
+  md.push(`|---|---:|---|${peerNames.map(() => '---:').join('|')}|`);
+  for (const { p, outcome } of policies) {
+    const cells = peerNames.map((n) => (outcome.status === 'ok' && peer?.peers[n] ? ratio(outcome.stats.median, peer.peers[n].median) : '-'));
+    const range = outcome.status === 'ok' ? `${fmt(outcome.stats.min)}-${fmt(outcome.stats.max)}` : outcome.message;
+    md.push(`| DDAS policy n=2, applyProbability ${p.toFixed(1)} | ${outcomeCell(outcome)} | ${range} | ${cells.join(' | ')} |`);
+  }
+  for (const n of peerNames) {
+    const st = peer?.peers[n];
+    md.push(`| torchvision ${n} | ${statsCell(st)} | ${st ? `${fmt(st.min)}-${fmt(st.max)}` : ''} | ${peerNames.map(() => '').join(' | ')} |`);
+  }
+  md.push('');
+  if (full.outcome.status === 'ok' && peer) {
+    const ra = full.outcome.stats.median / peer.peers['RandAugment (PIL)'].median;
+    const ta = full.outcome.stats.median / peer.peers['TrivialAugmentWide (PIL)'].median;
+    const verdict = ra >= TARGET_RATIO && ta >= TARGET_RATIO ? 'MET' : 'MISSED';
+    const raCpu = full.outcome.stats.cpuMedian / peer.peers['RandAugment (PIL)'].cpuMedian;
+    const taCpu = full.outcome.stats.cpuMedian / peer.peers['TrivialAugmentWide (PIL)'].cpuMedian;
+    md.push(`**Target ${verdict}**: whole policy (applyProbability 1.0) = ${ra.toFixed(2)}x RandAugment (PIL), ${ta.toFixed(2)}x TrivialAugmentWide (PIL); target ${TARGET_RATIO}x. By CPU time: ${raCpu.toFixed(2)}x and ${taCpu.toFixed(2)}x.`, '');
+  } else {
+    md.push(`**Target not evaluated**: ${full.outcome.status !== 'ok' ? `policy ${full.outcome.status}` : `peer ${peerError}`}.`, '');
+  }
+
+  if (profile) {
+    md.push(`## Where a policy batch spends its time (applyProbability 1.0, ${profile.batches} batches, per batch)`, '');
+    md.push(`Total ${profile.totalMs.toFixed(2)} ms per batch of ${s.batch} (instrumented run): inside op calls ${profile.opsMs.toFixed(2)} ms, plan sampling ${profile.samplingMs.toFixed(2)} ms, read-back ${profile.readbackMs.toFixed(2)} ms, grouping (gather/concat) and the rest ${(profile.totalMs - profile.opsMs - profile.samplingMs - profile.readbackMs).toFixed(2)} ms.`, '');
+    md.push('| op | calls per batch | images per batch | ms per batch | share of batch | ms per call | images/s inside the policy |');
+    md.push('|---|---:|---:|---:|---:|---:|---:|');
+    for (const r of profile.rows) {
+      md.push(`| ${r.op} | ${r.calls.toFixed(1)} | ${r.images.toFixed(1)} | ${r.ms.toFixed(2)} | ${((100 * r.ms) / profile.totalMs).toFixed(1)}% | ${(r.ms / Math.max(r.calls, 1e-9)).toFixed(3)} | ${fmt((1000 * r.images) / Math.max(r.ms, 1e-9))} |`);
+    }
+    md.push('', 'Identity is not dispatched to an op (applyPlans passes those images through), so it has no row.', '');
+  }
+  if (kernels) {
+    const inKernels = kernels.rows.reduce((a, r) => a + r.ms, 0);
+    md.push(`### By tfjs kernel (tf.profile, same policy, per batch)`, '');
+    md.push(`Total ${kernels.totalMs.toFixed(2)} ms per batch under the profiler, of which ${inKernels.toFixed(2)} ms inside kernels; the rest (${(kernels.totalMs - inKernels).toFixed(2)} ms) is JavaScript: plan sampling, index building, op dispatch and tensor bookkeeping (inflated by the profiler's own per-kernel work).`, '');
+    md.push('| kernel | calls per batch | ms per batch | share |');
+    md.push('|---|---:|---:|---:|');
+    for (const r of kernels.rows.filter((r) => r.ms >= 0.01)) {
+      md.push(`| ${r.kernel} | ${r.calls.toFixed(1)} | ${r.ms.toFixed(2)} | ${((100 * r.ms) / kernels.totalMs).toFixed(1)}% |`);
+    }
+    md.push('');
+  }
+
+  const text = md.join('\n');
+  process.stdout.write(`${text}\n`);
+  const outDir = path.join(__dirname, 'out');
+  fs.mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `ops-${date.slice(0, 10)}${s.quick ? '-quick' : ''}.md`);
+  fs.writeFileSync(file, `${text}\n`);
+  log(`written ${path.relative(ROOT, file)}`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
