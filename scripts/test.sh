@@ -21,3 +21,6 @@ npm run build
 npm run typecheck
 npm run lint
 npm run test:unit
+# End to end in a real VS Code: code-server + Playwright with Debian's chromium
+# (installs code-server into test/e2e/.code-server on first use).
+DDAS_E2E_SKIP_BUILD=1 bash test/e2e/run.sh

@@ -51,7 +51,8 @@ async function peakArrayBufferGrowth(work: (sample: () => void) => Promise<void>
   return peak - base;
 }
 
-describe('data: streaming and batches', () => {
+describe('data: streaming and batches', function () {
+  this.timeout(180000); // a 110 MB file on a busy 2-core machine
   const { dir: tmp, cleanup } = makeTempDir('stream');
   after(cleanup);
 
@@ -72,7 +73,7 @@ describe('data: streaming and batches', () => {
     const rng = Rng.seeded(1);
     let checked = 0;
     const growth = await peakArrayBufferGrowth(async (sample) => {
-      for (let b = 0; b < 40; b++) {
+      for (let b = 0; b < 16; b++) {
         const idx = Array.from({ length: 256 }, () => rng.int(N));
         idx[0] = [0, 77_777, N - 1][b % 3];
         const batch = await ds.read(idx);
@@ -83,7 +84,7 @@ describe('data: streaming and batches', () => {
       }
     });
     await ds.close();
-    assert.equal(checked, 40 * 256);
+    assert.equal(checked, 16 * 256);
     if (process.env.DDAS_DATA_VERBOSE) console.log(`      raw: ArrayBuffer growth ${(growth / MB).toFixed(2)} MB`);
     assert.ok(growth < 8 * MB, `ArrayBuffer memory grew ${(growth / MB).toFixed(1)} MB reading a ${((N * 784) / MB).toFixed(0)} MB file`);
   });
