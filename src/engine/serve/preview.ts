@@ -36,20 +36,21 @@ export async function renderPreview(req: PreviewRequest): Promise<PreviewImage[]
       ...(s.label !== undefined ? { label: s.label } : {}),
     })),
   );
-  for (let k = 0; k < req.count; k++) {
-    const augmented = augmentRaw(images, plansFor(), req.policy?.options ?? {});
-    for (const [i, img] of augmented.entries()) out[i].draws.push((await thumbnail(img, req.minSize, req.maxSize)).toString('base64'));
-  }
+  const draws = Array.from({ length: req.count }, () => augmentRaw(images, plansFor(), req.policy?.options ?? {}));
+  // Encode everything at once: while a search runs, each sequential await would wait for
+  // the next step boundary, delaying the preview by one step per image.
+  const encoded = await Promise.all(draws.flat().map((img) => thumbnail(img, req.minSize, req.maxSize)));
+  encoded.forEach((png, j) => out[j % images.length].draws.push(png.toString('base64')));
   return out;
 }
 
 async function fileSources(files: NonNullable<PreviewRequest['images']>): Promise<PreviewSource[]> {
-  const sources: PreviewSource[] = [];
-  for (const [i, src] of files.entries()) {
-    const { droppedAlpha: _, ...image } = 'path' in src ? await readImage(src.path) : await readImage(`images[${i}]`, Buffer.from(src.base64, 'base64'));
-    sources.push({ image });
-  }
-  return sources;
+  return Promise.all(
+    files.map(async (src, i) => {
+      const { droppedAlpha: _, ...image } = 'path' in src ? await readImage(src.path) : await readImage(`images[${i}]`, Buffer.from(src.base64, 'base64'));
+      return { image };
+    }),
+  );
 }
 
 /** Images of a dataset by index (IDX and CIFAR hold no image files to point at). */
