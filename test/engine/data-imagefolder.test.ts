@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { detectFormat, openDataset } from '../../src/engine/data';
-import { ByteLru } from '../../src/engine/data/lru';
+import { Lru } from '../../src/shared/lru';
 import { makeTempDir, rejectsDatasetError } from './data-fixtures';
 
 type Rgb = [number, number, number];
@@ -191,15 +191,15 @@ describe('data: ImageFolder', () => {
   });
 
   it('the LRU cache stays within its byte bound and evicts least recently used', () => {
-    const lru = new ByteLru<number>(100);
+    const lru = new Lru<number, Uint8Array>(100, (v) => v.byteLength);
     lru.set(1, new Uint8Array(40));
     lru.set(2, new Uint8Array(40));
     lru.get(1);
     lru.set(3, new Uint8Array(40)); // evicts 2, the least recently used
     assert.ok(lru.get(2) === undefined && lru.get(1) !== undefined && lru.get(3) !== undefined);
-    assert.equal(lru.bytes, 80);
+    assert.equal(lru.total, 80);
     lru.set(4, new Uint8Array(101)); // larger than the whole cache: not kept
     assert.equal(lru.get(4), undefined);
-    assert.ok(lru.bytes <= 100);
+    assert.ok(lru.total <= 100);
   });
 });

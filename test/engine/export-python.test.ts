@@ -6,19 +6,17 @@
  * and to the PIL/torchvision references on real images; (c) schedule selection.
  */
 import assert from 'node:assert/strict';
+import { chiSquareP, policyOf } from '../support/stats';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-// jstat ships no types; the one function used here is typed at the import.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { jStat } = require('jstat') as { jStat: { chisquare: { cdf(x: number, dof: number): number } } };
 import { augmentRaw } from '../../src/engine/augment/raw';
 import { useBackend, tf } from '../../src/engine/tf';
 import { writePolicyPython } from '../../src/shared/export';
 import { entryKey } from '../../src/shared/export/describe';
 import { OPS } from '../../src/shared/ops';
-import { policyAt, validatePolicy, type Policy } from '../../src/shared/policy';
+import { policyAt } from '../../src/shared/policy';
 import { Rng } from '../../src/shared/rng';
 import { samplePlans, type ImagePlan } from '../../src/shared/sampler';
 import { FULL } from '../shared/export-fixtures';
@@ -27,14 +25,9 @@ import { FIXTURE_DIR, agreement, loadOpFixtures } from './op-fixtures';
 const PYTHON = '/usr/bin/python3';
 const DRIVER = path.join(__dirname, 'export-python-driver.py');
 
-function policy(input: unknown): Policy {
-  const r = validatePolicy(input);
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
-}
 
 /** Plain, signed and Cutout entries, two magnitudes of one op. */
-const STATS = policy({
+const STATS = policyOf({
   version: 1,
   opsPerImage: 2,
   applyProbability: 0.35,
@@ -49,7 +42,7 @@ const STATS = policy({
   ],
 });
 
-const SCHEDULE = policy({
+const SCHEDULE = policyOf({
   version: 1,
   opsPerImage: 1,
   applyProbability: 0.5,
@@ -82,15 +75,6 @@ interface DriverResult {
   full: { policy: unknown; doc: string; repr: string };
 }
 
-function chiSquareP(observed: number[], probabilities: number[]): number {
-  const n = observed.reduce((a, b) => a + b, 0);
-  let stat = 0;
-  observed.forEach((o, i) => {
-    const e = n * probabilities[i];
-    stat += ((o - e) * (o - e)) / e;
-  });
-  return 1 - jStat.chisquare.cdf(stat, observed.length - 1);
-}
 
 /** The uniforms Rng.seeded(seed) yields, as raw float64 (what Python's Replay rng serves). */
 function uniforms(seed: number, count: number): Float64Array {

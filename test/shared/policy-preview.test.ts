@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parsePolicyText } from '../../src/shared/policy-text/parse';
-import { LruCache, allOperations, drawVariants, operationAt, thumbnailMarkdown, HOVER_MARKDOWN_BUDGET } from '../../src/shared/policy-text/preview';
+import { Lru } from '../../src/shared/lru';
+import { allOperations, drawVariants, operationAt, thumbnailMarkdown, HOVER_MARKDOWN_BUDGET } from '../../src/shared/policy-text/preview';
 
 const yaml = `version: 1
 opsPerImage: 2
@@ -47,7 +48,7 @@ describe('policy previews', () => {
   });
 
   it('evicts the least recently used entry', () => {
-    const lru = new LruCache<number>(2);
+    const lru = new Lru<string, number>(2);
     lru.set('a', 1);
     lru.set('b', 2);
     assert.equal(lru.get('a'), 1);

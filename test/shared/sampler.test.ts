@@ -1,29 +1,11 @@
 import assert from 'node:assert/strict';
-// jstat ships no types; the one function used here is typed at the import.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { jStat } = require('jstat') as { jStat: { chisquare: { cdf(x: number, dof: number): number } } };
-import { validatePolicy, type Policy } from '../../src/shared/policy';
+import { chiSquareP, policyOf } from '../support/stats';
 import { Rng } from '../../src/shared/rng';
 import { fixedOpPlans, samplePlans } from '../../src/shared/sampler';
 
-/** p-value of Pearson's chi-square test of observed counts against expected probabilities. */
-function chiSquareP(observed: number[], probabilities: number[]): number {
-  const n = observed.reduce((a, b) => a + b, 0);
-  let stat = 0;
-  observed.forEach((o, i) => {
-    const e = n * probabilities[i];
-    stat += ((o - e) * (o - e)) / e;
-  });
-  return 1 - jStat.chisquare.cdf(stat, observed.length - 1);
-}
 
-function policy(input: unknown): Policy {
-  const r = validatePolicy(input);
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.policy;
-}
 
-const POLICY = policy({
+const POLICY = policyOf({
   version: 1,
   opsPerImage: 2,
   applyProbability: 0.3,
@@ -97,7 +79,7 @@ describe('policy sampler', () => {
   });
 
   it('follows the schedule at the given training progress', () => {
-    const scheduled = policy({
+    const scheduled = policyOf({
       ...POLICY,
       schedule: [
         { untilProgress: 0.5, applyProbability: 0, operations: [{ op: 'Identity', probability: 1 }] },

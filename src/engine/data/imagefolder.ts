@@ -10,7 +10,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { DatasetError, describeError } from './errors';
-import { ByteLru } from './lru';
+import { Lru } from '../../shared/lru';
 import { mapLimit } from './pool';
 import { checkIndex } from './records';
 import type { Dataset, OpenOptions, SkippedFile } from './types';
@@ -139,7 +139,7 @@ export async function openImageFolder(root: string, opts: OpenOptions = {}): Pro
   if (resized > 0) warnings.push(`${plural(resized, 'image')} not ${width}x${height} are resized to it`);
 
   const imageBytes = width * height * channels;
-  const cache = new ByteLru<number>((opts.cacheMB ?? DEFAULT_CACHE_MB) * 1024 * 1024);
+  const cache = new Lru<number, Uint8Array>((opts.cacheMB ?? DEFAULT_CACHE_MB) * 1024 * 1024, (v) => v.byteLength);
   const decode = async (file: string): Promise<Uint8Array> => {
     const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').resize(width, height, { fit: 'fill' }).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 || data.length !== width * height * 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { OPS, describeOp, isOpName, type OpName } from '../../shared/ops';
 import { formatProblems, validatePolicy, type Policy } from '../../shared/policy';
-import { LruCache, allOperations, drawVariants, escapeHtml, operationAt, thumbnailMarkdown, type ThumbnailRow } from '../../shared/policy-text/preview';
+import { Lru } from '../../shared/lru';
+import { allOperations, drawVariants, escapeHtml, operationAt, thumbnailMarkdown, type ThumbnailRow } from '../../shared/policy-text/preview';
 import { toValue } from '../../shared/policy-text/tree';
 import type { PreviewImage } from '../../shared/protocol';
 import type { PolicyEditingDeps, PreviewSources } from './deps';
@@ -38,7 +39,7 @@ function limit(sources: PreviewSources, n: number): PreviewSources {
 
 /** Engine draws of one op/magnitude, rows per source image, cached by (images, op, magnitude, seed). */
 export class OperationDraws {
-  private readonly cache = new LruCache<ThumbnailRow[]>(64);
+  private readonly cache = new Lru<string, ThumbnailRow[]>(64);
   private readonly pending = new Map<string, Promise<ThumbnailRow[]>>();
 
   constructor(private readonly deps: PolicyEditingDeps) {}

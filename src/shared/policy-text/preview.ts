@@ -82,32 +82,6 @@ export function drawVariants(op: OpName, magnitude: number | undefined): DrawVar
   return [{ count: op === 'Cutout' ? 3 : 1, caption: label }];
 }
 
-export class LruCache<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
-
-  get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.capacity) {
-      const oldest = this.map.keys().next().value as string;
-      this.map.delete(oldest);
-    }
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-}
 
 export interface ThumbnailRow {
   readonly label?: string;
