@@ -3,7 +3,11 @@
  * the tfjs wasm backend with our gradient kernels, against the same net and the same
  * DDAS step in PyTorch CPU (bench/ddas_torch.py), measured in one run on one machine.
  *
- *   npx tsx bench/ddas.ts [--quick] [--no-peer] [--steps N]
+ *   npx tsx bench/ddas.ts [--quick] [--no-peer] [--steps N] [--threads N]
+ *
+ * --threads N: DdasSearch's `threads` option for the whole-step rows (section 2): the J + 1
+ * training passes shared by the main thread and N - 1 gradient workers (issue 6). The
+ * phase replica and the profile stay single-threaded. CPU times count every thread.
  *
  * Reports, for 28x28x1 (Fashion-MNIST) and 32x32x3 (the same images replicated to three
  * channels and zero-padded to 32x32):
@@ -50,6 +54,8 @@ interface Settings {
   valBatches: number[];
   /** V of the profiled step and of the phase table. */
   profileV: number;
+  /** DdasSearch threads for section 2. */
+  threads: number;
 }
 
 function parseArgs(argv: readonly string[]): Settings {
@@ -67,6 +73,7 @@ function parseArgs(argv: readonly string[]): Settings {
     phaseSteps: quick ? 1 : 3,
     valBatches: quick ? [64] : [64, 256],
     profileV: quick ? 64 : 256,
+    threads: argv.includes('--threads') ? Number(argv[argv.indexOf('--threads') + 1]) : 1,
   };
 }
 
@@ -185,8 +192,10 @@ function plainStep(data: SearchData, s: Settings): Timed {
 
 // ---- 2. the whole DDAS step --------------------------------------------------------------
 
-function searchFor(data: SearchData, V: number): DdasSearch {
-  return DdasSearch.create(data, { valBatch: V, epochs: EPOCHS, evalEachEpoch: false, seed: 0 });
+let searchThreads = 1;
+
+function searchFor(data: SearchData, V: number, threads = searchThreads): DdasSearch {
+  return DdasSearch.create(data, { valBatch: V, epochs: EPOCHS, evalEachEpoch: false, seed: 0, threads });
 }
 
 interface DdasTiming extends Timed {
@@ -359,7 +368,8 @@ interface Profile {
 }
 
 async function profileStep(data: SearchData, V: number): Promise<Profile> {
-  const search = searchFor(data, V);
+  // tf.profile sees the main thread only.
+  const search = searchFor(data, V, 1);
   try {
     search.step();
     search.step();
@@ -500,6 +510,7 @@ function loadLine(): string {
 
 async function main(): Promise<void> {
   const s = parseArgs(process.argv.slice(2));
+  searchThreads = s.threads;
   const started = new Date();
   const loadBefore = loadLine();
   registerWasmTrainingKernels();
@@ -574,7 +585,7 @@ async function main(): Promise<void> {
   if (Math.max(os.loadavg()[0], Number(loadBefore.split(' / ')[0])) > os.cpus().length * 0.75) {
     L.push(`- **Warning: the machine was busy (1-minute load above ${(os.cpus().length * 0.75).toFixed(1)}); wall-clock figures are inflated and the PyTorch 2-thread rows suffer most. Rerun on an idle machine.**`);
   }
-  L.push(`- TypeScript: Node ${process.version}, tfjs-core ${tf.version_core}, backend wasm (XNNPACK${simd ? ', SIMD' : ''}, 1 thread), our kernels: ${trainingKernelsOn('wasm').join(', ')}`);
+  L.push(`- TypeScript: Node ${process.version}, tfjs-core ${tf.version_core}, backend wasm (XNNPACK${simd ? ', SIMD' : ''}, 1 thread per instance; DdasSearch threads: ${searchThreads}), our kernels: ${trainingKernelsOn('wasm').join(', ')}`);
   L.push(
     peer
       ? `- PyTorch peer: Python ${peer.python}, torch ${peer.torch}, torchvision ${peer.torchvision} (default ${peer.defaultThreads} thread(s), ${peer.interopThreads} inter-op), CPU, float32, NCHW; \`torch.set_num_threads(2)\` and \`(1)\``

@@ -38,6 +38,16 @@ const builds = [
     external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
     define: { DDAS_VERSION: JSON.stringify(pkg.version) },
   },
+  // The DDAS step's gradient worker (worker_threads), loaded from beside dist/engine.js.
+  {
+    ...common,
+    entryPoints: ['src/engine/ddas/worker.ts'],
+    outfile: 'dist/ddas-worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  },
   // The panel: webview/main.ts imports its CSS, which esbuild writes to dist/webview.css.
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];

@@ -21,11 +21,12 @@ if [ "${DDAS_E2E_SKIP_BUILD:-0}" != 1 ]; then
   log="$(mktemp)"
   if ! npm run build --silent >"$log" 2>&1; then cat "$log" >&2; rm -f "$log"; echo "e2e: FAILED to build" >&2; exit 1; fi
   rm -f "$log"
+  export DDAS_E2E_SKIP_BUILD=1  # vsix.e2e.ts packages these bundles without rebuilding
 fi
 
 step "host tests and UI scenarios"
 rm -rf test/e2e/out
-files=(test/e2e/host.e2e.ts test/e2e/ui.e2e.ts test/e2e/search.e2e.ts)
+files=(test/e2e/host.e2e.ts test/e2e/ui.e2e.ts test/e2e/search.e2e.ts test/e2e/vsix.e2e.ts)
 timeout --signal=TERM 900 node_modules/.bin/mocha --exit --timeout 600000 "${files[@]}" "$@"
 rc=$?
 

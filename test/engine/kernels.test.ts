@@ -69,6 +69,8 @@ const convCases: ConvCase[] = [
   { x: [1, 12, 12, 3], k: [5, 5], out: 2, stride: 2, pad: 'same' },
   { x: [3, 7, 9, 3], k: [3, 2], out: 3, stride: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { x: [2, 8, 8, 1], k: [3, 3], out: 3, stride: 1, pad: 1 },
+  { x: [2, 16, 16, 8], k: [3, 3], out: 12, stride: 2, pad: 'same' }, // polyphase input gradient, proxy-net shape
+  { x: [2, 13, 11, 3], k: [3, 3], out: 4, stride: 3, pad: 'same' },
 ];
 
 function convShapes(c: ConvCase, depthwise: boolean): { filter: Shape4; dy: Shape4 } {

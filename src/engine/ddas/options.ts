@@ -52,6 +52,12 @@ export interface DdasOptions {
   readonly progressEvery?: number;
   /** Measure accuracy on the whole search-val split after each epoch. Default true. */
   readonly evalEachEpoch?: boolean;
+  /**
+   * Instances (main thread + workers) sharing a step's J + 1 gradient passes. Default 1;
+   * 'auto' = min(2, cores) on wasm. Any value gives the same results bit for bit, so it
+   * is a run-time choice and not part of the checkpointed options.
+   */
+  readonly threads?: number | 'auto';
 }
 
 export interface ResolvedOptions {

@@ -26,6 +26,7 @@ import { drawSubPolicy, logit, sigmoid, softmax, subPolicyPlans, subPolicyProbab
 import { resolveOptions, type DdasOptions, type ModelChoice, type ResolvedOptions } from './options';
 import { buildPolicy, type PolicyContext } from './result';
 import { checkState, STATE_FORMAT, STATE_VERSION, type DdasState, type Snapshot } from './state';
+import { GradientPool, resolveThreads, type ThreadsOption } from './parallel';
 import { modelStep, normaliseD, surrogateGradient } from './step';
 
 export type SnapshotEvent = Extract<EngineEvent, { kind: 'snapshot' }>;
@@ -81,6 +82,10 @@ export class DdasSearch {
   private seconds = 0;
   private stepSeconds: number[] = [];
   private evalSeconds: number[] = [];
+  private threadsOption: ThreadsOption = 1;
+  /** Started on the first step (the backend is known then); null = single thread. */
+  private pool: GradientPool | null | undefined;
+  private poolProblem: string | undefined;
 
   private constructor(
     readonly options: ResolvedOptions,
@@ -105,11 +110,13 @@ export class DdasSearch {
     // Weights first, from the same stream the search then continues with.
     const weights = ParamSet.create(net.params, rng);
     const buffers = ParamSet.create(net.buffers, rng, false);
-    return new DdasSearch(resolved, data, net, weights, buffers, rng);
+    const s = new DdasSearch(resolved, data, net, weights, buffers, rng);
+    s.setThreads(options.threads ?? 1);
+    return s;
   }
 
   /** Continues a search from `state()`; `data` must be the split the state recorded. */
-  static restore(data: SearchData, saved: unknown): DdasSearch {
+  static restore(data: SearchData, saved: unknown, runtime: { readonly threads?: ThreadsOption } = {}): DdasSearch {
     const state = checkState(saved);
     if (state.split && data.split) {
       const same = (a: readonly number[], b: Int32Array): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -135,7 +142,39 @@ export class DdasSearch {
     s.epochOrder = state.epochOrder ? [...state.epochOrder] : null;
     s.snapshots = state.snapshots.map((x) => ({ ...x, p: [...x.p] }));
     s.seconds = state.seconds;
+    s.setThreads(runtime.threads ?? 1);
     return s;
+  }
+
+  private setThreads(threads: ThreadsOption): void {
+    resolveThreads(threads, 'wasm'); // validates
+    this.threadsOption = threads;
+  }
+
+  /** Instances the steps run on (1 until the first step starts the workers). */
+  get threads(): number {
+    return this.pool ? this.pool.threads : 1;
+  }
+
+  /** Why more threads were asked for but not used (the worker failed to start). */
+  get threadsProblem(): string | undefined {
+    return this.poolProblem;
+  }
+
+  private gradientPool(): GradientPool | null {
+    if (this.pool !== undefined) return this.pool;
+    const backend = tf.getBackend();
+    const threads = resolveThreads(this.threadsOption, backend);
+    this.pool = null;
+    if (threads > 1 && (backend === 'wasm' || backend === 'cpu')) {
+      try {
+        this.pool = GradientPool.start(threads, this.options.model, this.net.input, backend);
+      } catch (e) {
+        // Same results on one thread, only slower.
+        this.poolProblem = e instanceof Error ? e.message : String(e);
+      }
+    }
+    return this.pool;
   }
 
   get pAug(): number {
@@ -219,7 +258,7 @@ export class DdasSearch {
       const val = batchTensors(this.data.val, this.drawValPositions(), this.data);
       owned.push(val.x, val.labels);
       const pk = subPolicies.map((sub) => subPolicyProbability(p, sub));
-      const r = modelStep(this.net, this.weights, this.buffers, { x0, xs, labels: batch.labels, val: val.x, valLabels: val.labels }, pAug, pk, this.learningRate);
+      const r = modelStep(this.net, this.weights, this.buffers, { x0, xs, labels: batch.labels, val: val.x, valLabels: val.labels }, pAug, pk, this.learningRate, this.gradientPool() ?? undefined);
       const d = normaliseD(r.d, o.normEpsilon);
       const z = pk.reduce((a, b) => a + b, 0);
       const g = surrogateGradient(this.alpha, this.beta, subPolicies, d, z);
@@ -388,6 +427,8 @@ export class DdasSearch {
   }
 
   dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
     this.weights.dispose();
     this.buffers.dispose();
   }

@@ -5,6 +5,7 @@
  */
 import { tf } from '../tf';
 import { correctCount, crossEntropy, updateRunningStats, type ParamSet, type ProxyNet } from '../nn';
+import type { GradientPool } from './parallel';
 
 export interface LossGradients {
   /** One gradient per parameter, in the ParamSet's order. */
@@ -123,13 +124,23 @@ export interface ModelStepResult {
  * assigned to `weights` (the model trains); g_V of the MEAN validation loss at w'; the d_j.
  * Batch-norm running statistics follow the clean batch x0.
  */
-export function modelStep(net: ProxyNet, weights: ParamSet, buffers: ParamSet, t: StepTensors, pAug: number, pk: readonly number[], lr: number): ModelStepResult {
+export function modelStep(net: ProxyNet, weights: ParamSet, buffers: ParamSet, t: StepTensors, pAug: number, pk: readonly number[], lr: number, pool?: GradientPool): ModelStepResult {
   const moments = new Map<string, tf.Tensor>();
   const all: tf.Tensor[][] = [];
   try {
-    const g0 = lossGradients(net, weights, t.x0, t.labels, 'sum', moments);
-    all.push(g0.grads);
-    for (const x of t.xs) all.push(lossGradients(net, weights, x, t.labels, 'sum').grads);
+    // g_0 always runs here: its batch statistics feed the running averages.
+    let trainLoss = 0;
+    const local = (x: tf.Tensor4D, j: number): tf.Tensor[] => {
+      const r = lossGradients(net, weights, x, t.labels, 'sum', j === 0 ? moments : undefined);
+      if (j === 0) trainLoss = r.loss;
+      return r.grads;
+    };
+    const passes = [t.x0, ...t.xs];
+    if (pool && pool.threads > 1) {
+      all.push(...pool.run(weights.flatten(), weights.specs.map((s) => s.shape), passes, t.labels, local));
+    } else {
+      passes.forEach((x, j) => all.push(local(x, j)));
+    }
     updateRunningStats(buffers.variables, buffers.specs.map((s) => s.name), moments);
     const next = mixedStep(weights.variables, all, mixingCoefficients(pAug, pk), lr);
     weights.assign(next);
@@ -140,7 +151,7 @@ export function modelStep(net: ProxyNet, weights: ParamSet, buffers: ParamSet, t
     return {
       d: dots.slice(1).map((v) => v - dots[0]),
       dots,
-      trainLoss: g0.loss / t.labels.shape[0],
+      trainLoss: trainLoss / t.labels.shape[0],
       valLoss: gv.loss,
       valAccuracy: gv.correct / t.valLabels.shape[0],
     };

@@ -12,11 +12,15 @@ export interface BatchNormTrainResult {
 }
 
 /**
- * Per-channel sums of [M, C] as a [1, C] matMul with a row of ones: on wasm this is
- * 15-35x faster than Sum over axes 0..2 (which transposes the whole tensor first).
+ * Per-channel sums of NHWC `x` as [1, C]: a global AvgPool over H, W (XNNPACK, one pass,
+ * no transpose) times H*W, then a [1, N] x [N, C] matMul over the images. On wasm this is
+ * ~2-8x faster than a [1, M] x [M, C] matMul with a row of ones, and 15-35x faster than
+ * Sum over axes 0..2 (which transposes the whole tensor first).
  */
-function channelSum(ones: tf.Tensor2D, x2: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(ones, x2);
+function channelSum(x: tf.Tensor4D): tf.Tensor2D {
+  const [n, h, w, c] = x.shape;
+  const perImage = h * w === 1 ? tf.reshape(x, [n, c]) : tf.mul(tf.reshape(tf.avgPool(x, [h, w], [h, w], 'valid'), [n, c]), h * w);
+  return n === 1 ? (tf.reshape(perImage, [1, c]) as tf.Tensor2D) : tf.matMul(tf.ones([1, n]) as tf.Tensor2D, perImage as tf.Tensor2D);
 }
 
 /**
@@ -34,11 +38,10 @@ export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
     const [xIn, g, b] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
     const save = args[3] as (t: tf.Tensor[]) => void;
     const [y, mean, variance, invstd] = tf.tidy(() => {
-      const ones = tf.ones([1, m]) as tf.Tensor2D;
       const x2 = tf.reshape(xIn, [m, c]) as tf.Tensor2D;
-      const mu = tf.div(channelSum(ones, x2), m);
+      const mu = tf.div(channelSum(xIn), m);
       const xc = tf.sub(x2, mu);
-      const v = tf.div(channelSum(ones, tf.square(xc) as tf.Tensor2D), m);
+      const v = tf.div(channelSum(tf.reshape(tf.square(xc), [n, h, w, c]) as tf.Tensor4D), m);
       const inv = tf.rsqrt(tf.add(v, eps));
       const out = tf.reshape(tf.add(tf.mul(xc, tf.mul(g, inv)), b), [n, h, w, c]) as tf.Tensor4D;
       return [out, tf.reshape(mu, [c]), tf.reshape(v, [c]), tf.reshape(inv, [c])] as const;
@@ -49,11 +52,10 @@ export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] =>
       tf.tidy(() => {
         const [xs, gs, mu, inv] = saved;
-        const ones = tf.ones([1, m]) as tf.Tensor2D;
         const x2 = tf.reshape(xs, [m, c]) as tf.Tensor2D;
         const dy2 = tf.reshape(dy, [m, c]) as tf.Tensor2D;
-        const dbeta = tf.reshape(channelSum(ones, dy2), [c]);
-        const sdyx = tf.reshape(channelSum(ones, tf.mul(dy2, x2) as tf.Tensor2D), [c]);
+        const dbeta = tf.reshape(channelSum(dy as tf.Tensor4D), [c]);
+        const sdyx = tf.reshape(channelSum(tf.reshape(tf.mul(dy2, x2), [n, h, w, c]) as tf.Tensor4D), [c]);
         const dgamma = tf.mul(inv, tf.sub(sdyx, tf.mul(mu, dbeta)));
         // dx = scale * (dy - dbeta/M - xhat * dgamma/M), regrouped as dy*scale + x*k + k0.
         const scale = tf.mul(gs, inv);

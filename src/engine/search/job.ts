@@ -11,6 +11,7 @@ import type { BackendReport, EngineEvent, SearchRequest } from '../../shared/pro
 import { buildSpace, categoryKey } from '../../shared/space';
 import { openDataset } from '../data';
 import { DdasSearch, loadSearchData, type DdasOptions, type SearchData } from '../ddas';
+import type { ThreadsOption } from '../ddas/parallel';
 import { UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 
@@ -71,7 +72,8 @@ function dataHash(data: SearchData): string {
   return h.digest('hex');
 }
 
-export async function runSearchJob(request: SearchRequest, emit: (e: EngineEvent) => void, signal: AbortSignal, backend: BackendReport): Promise<Policy | undefined> {
+/** `threads`: instances sharing each step's gradient passes ('auto': both cores on wasm; same results). */
+export async function runSearchJob(request: SearchRequest, emit: (e: EngineEvent) => void, signal: AbortSignal, backend: BackendReport, run: { readonly threads?: ThreadsOption } = {}): Promise<Policy | undefined> {
   const saved = request.resume ? readCheckpoint(requireDir(request)) : undefined;
   // A resumed search continues the request it was started with (same split, same budget).
   const req: SearchRequest = saved ? { ...saved.request, id: request.id, checkpointDir: request.checkpointDir, resume: true } : request;
@@ -93,7 +95,8 @@ export async function runSearchJob(request: SearchRequest, emit: (e: EngineEvent
   const startedAt = saved?.startedAt ?? new Date().toISOString();
   let search: DdasSearch;
   try {
-    search = saved ? DdasSearch.restore(data, saved.search) : DdasSearch.create(data, searchOptions(req));
+    const threads = run.threads ?? 'auto';
+    search = saved ? DdasSearch.restore(data, saved.search, { threads }) : DdasSearch.create(data, { ...searchOptions(req), threads });
   } catch (e) {
     if (e instanceof RangeError || (saved && e instanceof Error)) throw new UserError(`${saved ? checkpointPath(requireDir(req)) : 'search options'}: ${e.message}.`);
     throw e;

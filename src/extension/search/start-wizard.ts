@@ -108,7 +108,7 @@ export class StartWizard {
       const found = await findDatasets();
       const candidates = [...found];
       if (this.samplePath && fs.existsSync(this.samplePath) && !candidates.some((c) => c.path === this.samplePath)) {
-        candidates.push({ kind: 'idx', path: this.samplePath, name: 'fashion-mnist', detail: 'The extension\'s embedded sample: 2,000 Fashion-MNIST images (IDX)', sampleImages: [] });
+        candidates.push({ kind: 'idx', path: this.samplePath, name: 'fashion-mnist', detail: 'The extension\'s embedded sample: 4,000 Fashion-MNIST images (IDX)', sampleImages: [] });
       }
       // The last used dataset first, then the rest in path order.
       candidates.sort((a, b) => Number(b.path === remembered.dataset) - Number(a.path === remembered.dataset));

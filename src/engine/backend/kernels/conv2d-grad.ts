@@ -9,8 +9,8 @@
  * spatially flipped filter whose in/out channels are swapped.
  */
 import { tf } from '../../tf';
-import { composeKernel } from './ctx';
-import { convGeometry, dilateSpatial, padFor, padOrCrop, input4, shape4, type GradAttrs, type Shape4 } from './geometry';
+import { composeKernel, type KernelCtx } from './ctx';
+import { convGeometry, type ConvGeometry, dilateSpatial, padFor, padOrCrop, input4, shape4, type GradAttrs, type Shape4 } from './geometry';
 
 /** Kernel function for Conv2DBackpropFilter on `backendName`. */
 export function conv2dBackpropFilter(backendName: string): tf.KernelFunc {
@@ -51,6 +51,9 @@ export function conv2dBackpropInput(backendName: string): tf.KernelFunc {
     const [, h, w] = g.x;
     const [, ho, wo] = g.out;
     const [sH, sW] = g.stride;
+    if (sH === sW && sH > 1 && (kh > 1 || kw > 1)) {
+      return composeKernel(backend as tf.KernelBackend, backendName, (ctx) => polyphaseInputGrad(ctx, dy, filter, g));
+    }
     return composeKernel(backend as tf.KernelBackend, backendName, (ctx) => {
       const dyD = dilateSpatial(ctx, dy, g.stride); // [N, Ho*sH, Wo*sW, Co]
       const padH = padFor(ho * sH, kh, h, kh - 1 - g.padTop);
@@ -61,4 +64,66 @@ export function conv2dBackpropInput(backendName: string): tf.KernelFunc {
       return ctx.conv2d(t, swapped, pads, [1, 1]);
     });
   };
+}
+
+/**
+ * Taps of one spatial axis for the polyphase input gradient: output row s*q + r
+ * receives sum_u dyPad[q + u] * w[taps[r][u]] (-1 = no tap), where dyPad is dy with
+ * `before` rows of zeros in front.
+ */
+function phaseTaps(k: number, s: number, padBefore: number): { taps: number[][]; before: number; length: number } {
+  const lo = (r: number): number => Math.ceil((-r - padBefore) / s);
+  const hi = (r: number): number => Math.floor((k - 1 - r - padBefore) / s);
+  const rs = Array.from({ length: s }, (_, r) => r);
+  const mHi = Math.max(...rs.map(hi));
+  const length = mHi - Math.min(...rs.map(lo)) + 1;
+  const taps = rs.map((r) =>
+    Array.from({ length }, (_, u) => {
+      const i = s * (mHi - u) + r + padBefore;
+      return i >= 0 && i < k ? i : -1;
+    }),
+  );
+  return { taps, before: mHi, length };
+}
+
+/**
+ * Input gradient of a stride-s conv without the zero-dilated dy (3 of 4 of whose
+ * entries are zeros at s = 2): each of the s*s output phases is a stride-1 correlation
+ * of dy itself with a sub-filter of the taps that reach it. All phases run as ONE conv
+ * whose filter stacks them on the output channels, and DepthToSpace interleaves them.
+ */
+function polyphaseInputGrad(ctx: KernelCtx, dy: tf.TensorInfo, filter: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+  const [kh, kw, ci, co] = g.filter;
+  const [n, h, w] = g.x;
+  const [, ho, wo] = g.out;
+  const s = g.stride[0];
+  const th = phaseTaps(kh, s, g.padTop);
+  const tw = phaseTaps(kw, s, g.padLeft);
+  const hq = Math.ceil(h / s);
+  const wq = Math.ceil(w / s);
+  // Combined filter [Lh, Lw, Co, s*s*Ci]: phase (rh, rw) owns channels (rh*s + rw)*Ci + c.
+  const wv = ctx.read(filter);
+  const oc = s * s * ci;
+  const f = new Float32Array(th.length * tw.length * co * oc);
+  for (let rh = 0; rh < s; rh++) {
+    for (let rw = 0; rw < s; rw++) {
+      const base = (rh * s + rw) * ci;
+      for (let uh = 0; uh < th.length; uh++) {
+        const i = th.taps[rh][uh];
+        if (i < 0) continue;
+        for (let uw = 0; uw < tw.length; uw++) {
+          const j = tw.taps[rw][uw];
+          if (j < 0) continue;
+          for (let c = 0; c < ci; c++) {
+            for (let o = 0; o < co; o++) f[((uh * tw.length + uw) * co + o) * oc + base + c] = wv[((i * kw + j) * ci + c) * co + o];
+          }
+        }
+      }
+    }
+  }
+  const combined = ctx.constant([th.length, tw.length, co, oc], f);
+  const { t, pads } = padOrCrop(ctx, dy, padFor(ho, th.length, hq, th.before), padFor(wo, tw.length, wq, tw.before));
+  const phases = ctx.conv2d(t, combined, pads, [1, 1]); // [N, Hq, Wq, s*s*Ci]
+  const dx = ctx.depthToSpace(phases, s); // [N, Hq*s, Wq*s, Ci]
+  return hq * s === h && wq * s === w ? dx : ctx.slice(dx, [0, 0, 0, 0], [n, h, w, ci]);
 }

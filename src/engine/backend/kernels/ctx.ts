@@ -29,6 +29,22 @@ export class KernelCtx {
     return out;
   }
 
+  /** A float32 tensor from values computed in JS (e.g. a rearranged filter). */
+  constant(shape: number[], values: Float32Array): TensorInfo {
+    const dataId = this.backend.write(values, shape, 'float32');
+    this.temps.push(dataId);
+    return { dataId, shape, dtype: 'float32' };
+  }
+
+  /** The values of a float32 tensor (synchronous on wasm and cpu). */
+  read(t: TensorInfo): Float32Array {
+    return this.backend.readSync(t.dataId) as Float32Array;
+  }
+
+  depthToSpace(x: TensorInfo, blockSize: number): TensorInfo {
+    return this.run('DepthToSpace', { x }, { blockSize, dataFormat: 'NHWC' });
+  }
+
   /** Same data, another shape: no copy and no extra reference (like a row-major reshape). */
   view(t: TensorInfo, shape: number[]): TensorInfo {
     const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
