@@ -111,7 +111,8 @@ describe('data: streaming and batches', function () {
     await ds.close();
     assert.equal(batch.pixels[783], 3);
     if (process.env.DDAS_DATA_VERBOSE) console.log(`      gz: ArrayBuffer growth ${(growth / MB).toFixed(2)} MB`);
-    assert.ok(growth < 24 * MB, `ArrayBuffer memory grew ${(growth / MB).toFixed(1)} MB decompressing ${((N * 784) / MB).toFixed(0)} MB`);
+    // Holding the file would grow by ~105 MB; stream chunks awaiting collection stay well under half.
+    assert.ok(growth < 48 * MB, `ArrayBuffer memory grew ${(growth / MB).toFixed(1)} MB decompressing ${((N * 784) / MB).toFixed(0)} MB`);
   });
 
   it('batches() covers every index once, shuffles by seed, honours dropLast', async () => {
