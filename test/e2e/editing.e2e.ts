@@ -210,33 +210,48 @@ describe('e2e: authoring a policy file (issue 5)', function () {
     let saved = await save(page, file);
     assert.deepEqual(saved.policy.operations, [{ op: 'Rotate', magnitude: 0.25, probability: 0.1 }], saved.text);
 
-    // Op names inside "op": "|", then a misspelt one and a sum of 0.8.
+    // Op names inside "op": "|" (quoted, as JSON completion inserts them). The schema's
+    // anyOf narrows them: an entry with a magnitude gets the ops that take one, an entry
+    // without gets the others. Then a misspelt op and a sum of 0.8.
     await replaceAll(
       page,
-      '{\n  "version": 1,\n  "opsPerImage": 2,\n  "applyProbability": 0.5,\n  "operations": [\n    { "op": "", "magnitude": 0.5, "probability": 0.3 },\n    { "op": "Identity", "probability": 0.5 }\n  ]\n}\n',
+      '{\n  "version": 1,\n  "opsPerImage": 2,\n  "applyProbability": 0.5,\n  "operations": [\n    { "op": "", "magnitude": 0.5, "probability": 0.3 },\n    { "op": "", "probability": 0.5 }\n  ]\n}\n',
     );
     await goTo(page, 6, 14);
-    const ops = await triggerSuggest(page, ['Identity', 'AutoContrast', 'Equalize']);
+    const withMagnitude = await triggerSuggest(page, ['"Rotate"', '"ShearX"']);
     await screenshot(page, 'editing-completion-ops');
     await page.keyboard.type('Rot');
-    const filtered = await suggestions(page, ['Rotate']);
+    const filtered = await suggestions(page, ['"Rotate"']);
     assert.ok(filtered.length <= 2, `typing filters the op names (${filtered.join(', ')})`);
     await page.keyboard.type('at');
     await page.keyboard.press('Escape'); // close the suggestions without accepting: "Rotat" stays
     await page.locator(SUGGEST).waitFor({ state: 'hidden', timeout: 10_000 });
+
+    await goTo(page, 7, 14);
+    const plain = await triggerSuggest(page, ['"Identity"', '"FlipLR"']);
+    await page.keyboard.type('Iden');
+    await suggestions(page, ['"Identity"']);
+    await page.keyboard.press('Enter'); // accept
+    await page.locator(SUGGEST).waitFor({ state: 'hidden', timeout: 10_000 });
     saved = await save(page, file);
-    assert.equal(saved.policy.operations[0].op, 'Rotat', saved.text);
+    assert.deepEqual(saved.policy.operations, [{ op: 'Rotat', magnitude: 0.5, probability: 0.3 }, { op: 'Identity', probability: 0.5 }], saved.text);
+    const ops = [...withMagnitude, ...plain];
     console.log(`      (op names offered at first sight: ${ops.join(', ')})`);
   });
 
   it('diagnostics: the misspelt op and the sum show in the Problems panel', async () => {
     const { page } = wb!;
+    let last: string[] = [];
     const rows = await waitUntil('the ddas problems', async () => {
-      const r = await problems(page);
-      return r.some((t) => /unknown operation "Rotat"; did you mean "Rotate"\?/.test(t)) && r.some((t) => /probabilities sum to 0\.8, not 1/.test(t)) && r;
-    }, 30_000);
-    const ddas = rows.filter((t) => /\bddas\b/.test(t));
-    assert.ok(ddas.length >= 2, `rows from the ddas source: ${JSON.stringify(rows)}`);
+      const r = (last = await problems(page));
+      const ddas = r.filter((t) => / ddas [\w-]+ \[Ln /.test(t));
+      // Rows read "message source code [Ln, Col]" (the parentheses are CSS). Exactly these two once the debounced refresh after the last edit has run.
+      return ddas.length === 2 && ddas.some((t) => /unknown operation "Rotat"; did you mean "Rotate"\? ddas unknown-op \[Ln 6, Col 13\]/.test(t)) && ddas.some((t) => /probabilities sum to 0\.8, not 1.* ddas sum \[Ln 5, Col 3\]/.test(t)) && r;
+    }, 30_000).catch((e: Error) => {
+      throw new Error(`${e.message}; the Problems panel shows ${JSON.stringify(last)}`);
+    });
+    // The JSON schema (json language server) also flags the op.
+    assert.ok(rows.some((t) => /Value is not accepted/.test(t)), `the schema's problem too: ${JSON.stringify(rows)}`);
     // Squiggles in the editor and the error count in the status bar.
     assert.ok((await page.locator(`${EDITOR} .squiggly-error`).count()) >= 2, 'error squiggles in the editor');
     const status = await page.locator('#status\\.problems').innerText();
@@ -257,7 +272,7 @@ describe('e2e: authoring a policy file (issue 5)', function () {
     const sum = policy.operations.reduce((s, o) => s + o.probability, 0);
     assert.ok(Math.abs(sum - 1) < 1e-9, `probabilities sum to 1: ${text}`);
     assert.deepEqual(policy.operations.map((o) => o.probability), [0.375, 0.625]);
-    await waitUntil('no ddas problems', async () => !(await problems(page)).some((t) => /\bddas\b/.test(t)), 15_000);
+    await waitUntil('no ddas problems', async () => !(await problems(page)).some((t) => / ddas [\w-]+ \[Ln /.test(t)), 15_000);
     await waitUntil('no error squiggles', async () => (await page.locator(`${EDITOR} .squiggly-error`).count()) === 0, 15_000);
     await screenshot(page, 'editing-fixed');
   });

@@ -26,7 +26,7 @@ fi
 
 step "host tests and UI scenarios"
 rm -rf test/e2e/out
-files=(test/e2e/host.e2e.ts test/e2e/ui.e2e.ts test/e2e/search.e2e.ts test/e2e/vsix.e2e.ts)
+files=(test/e2e/host.e2e.ts test/e2e/host-untrusted.e2e.ts test/e2e/ui.e2e.ts test/e2e/editing.e2e.ts test/e2e/search.e2e.ts test/e2e/vsix.e2e.ts)
 timeout --signal=TERM 900 node_modules/.bin/mocha --exit --timeout 600000 "${files[@]}" "$@"
 rc=$?
 
