@@ -28,7 +28,6 @@ export const E2E_DIR = path.join(REPO_ROOT, 'test', 'e2e');
 /** Screenshots and logs of failed runs (gitignored). */
 export const OUT_DIR = path.join(E2E_DIR, 'out');
 /** Extension-host test bundles (gitignored; under out/ so eslint and tsc skip them). */
-export const HOST_BUILD_DIR = path.join(REPO_ROOT, 'out', 'e2e', 'host');
 export const CODE_SERVER_HOME = process.env.DDAS_E2E_HOME ?? path.join(E2E_DIR, '.code-server');
 export const CODE_SERVER_BIN = path.join(CODE_SERVER_HOME, 'node_modules', '.bin', 'code-server');
 export const CHROMIUM = process.env.DDAS_E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -625,18 +624,22 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined
 // Extension-host tests
 
 /**
- * Bundles test/e2e/host/index.ts and test/e2e/host/*.e2e.ts into HOST_BUILD_DIR as
- * CommonJS (the extension host loads plain JS), with `vscode` and `mocha` external.
- * Returns the path of the built index.js.
+ * Bundles the runner test/e2e/host/index.ts and the suite's *.e2e.ts (test/e2e/<suite>/)
+ * flat into out/e2e/<suite>/ as CommonJS (the extension host loads plain JS), with
+ * `vscode` and `mocha` external. Returns the path of the built index.js.
  */
-export async function buildHostTests(): Promise<string> {
+export async function buildHostTests(suite = 'host'): Promise<string> {
   const esbuild = await import('esbuild');
-  const hostDir = path.join(E2E_DIR, 'host');
-  const entries = fs.readdirSync(hostDir).filter((f) => f === 'index.ts' || f.endsWith('.e2e.ts')).map((f) => path.join(hostDir, f));
-  fs.rmSync(HOST_BUILD_DIR, { recursive: true, force: true });
+  const suiteDir = path.join(E2E_DIR, suite);
+  const outDir = path.join(REPO_ROOT, 'out', 'e2e', suite);
+  const entries = [
+    { in: path.join(E2E_DIR, 'host', 'index.ts'), out: 'index' },
+    ...fs.readdirSync(suiteDir).filter((f) => f.endsWith('.e2e.ts')).map((f) => ({ in: path.join(suiteDir, f), out: f.replace(/\.ts$/, '') })),
+  ];
+  fs.rmSync(outDir, { recursive: true, force: true });
   await esbuild.build({
     entryPoints: entries,
-    outdir: HOST_BUILD_DIR,
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -648,7 +651,7 @@ export async function buildHostTests(): Promise<string> {
     // The bundles need to find mocha in the repo's node_modules at run time.
     nodePaths: [path.join(REPO_ROOT, 'node_modules')],
   });
-  return path.join(HOST_BUILD_DIR, 'index.js');
+  return path.join(outDir, 'index.js');
 }
 
 export interface HostTestResult {

@@ -6,43 +6,14 @@
  * it), into its own folder out/e2e/host-untrusted/.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { E2E_DIR, REPO_ROOT, answerTrustDialog, makeWorkspace, openWorkbench, screenshot, startCodeServer, waitUntil, type Workbench } from './harness';
-
-const BUILD_DIR = path.join(REPO_ROOT, 'out', 'e2e', 'host-untrusted');
-
-async function buildSuite(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const suiteDir = path.join(E2E_DIR, 'host-untrusted');
-  // Flat output: index.js runs the *.e2e.js next to it.
-  const entries = [
-    { in: path.join(E2E_DIR, 'host', 'index.ts'), out: 'index' },
-    ...fs.readdirSync(suiteDir).filter((f) => f.endsWith('.e2e.ts')).map((f) => ({ in: path.join(suiteDir, f), out: f.replace(/\.ts$/, '') })),
-  ];
-  fs.rmSync(BUILD_DIR, { recursive: true, force: true });
-  await esbuild.build({
-    entryPoints: entries,
-    outdir: BUILD_DIR,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: 'inline',
-    external: ['vscode', 'mocha'],
-    absWorkingDir: REPO_ROOT,
-    logLevel: 'warning',
-    nodePaths: [path.join(REPO_ROOT, 'node_modules')],
-  });
-  return path.join(BUILD_DIR, 'index.js');
-}
+import { answerTrustDialog, buildHostTests, makeWorkspace, openWorkbench, screenshot, startCodeServer, waitUntil, type Workbench } from './harness';
 
 describe('e2e: untrusted workspace (Restricted Mode)', function () {
   this.timeout(240_000);
 
   it('the extension host suite passes with the folder not trusted', async () => {
     const t0 = Date.now();
-    const index = await buildSuite();
+    const index = await buildHostTests('host-untrusted');
     const ws = makeWorkspace();
     const server = await startCodeServer({ workspaceTrust: true, env: process.env.DDAS_E2E_HOST_GREP ? { DDAS_E2E_GREP: process.env.DDAS_E2E_HOST_GREP } : {} });
     let wb: Workbench | undefined;
