@@ -1,10 +1,8 @@
-/** The panel's pure parts: category layout, bounded history, the model and the extension's feed. */
+/** The panel's pure parts: category layout, bounded history and the model. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SearchPanelFeed } from '../../src/extension/panel/feed';
 import type { EngineEvent, ProgressEvent } from '../../src/shared/protocol';
-import type { ToPanel } from '../../src/shared/webview-protocol';
 import { heatmapLayout, parseCategory } from '../../webview/categories';
 import { History } from '../../webview/history';
 import { PanelModel, topIndices } from '../../webview/model';
@@ -68,23 +66,3 @@ describe('search panel model', () => {
   });
 });
 
-describe('SearchPanelFeed', () => {
-  it('buffers a search for init, forwards events and thins progress past its cap', () => {
-    const posted: ToPanel[] = [];
-    const feed = new SearchPanelFeed((m) => posted.push(m), 100);
-    feed.begin({ id: 's', dataset: 'd', preset: 'quick' });
-    assert.equal(posted[0]?.type, 'init');
-    feed.event({ kind: 'log', level: 'info', message: 'not for the panel' });
-    for (let i = 0; i < 1000; i++) feed.event(progress(i));
-    feed.samples(3, [{ label: 'a', original: 'x', draws: [] }]);
-    feed.status({ running: false, canResume: true, canCommit: false });
-    const init = feed.init();
-    const kept = init.events.filter((e): e is ProgressEvent => e.kind === 'progress');
-    assert.ok(kept.length <= 100 && kept.length > 50, `kept ${kept.length}`);
-    assert.equal(kept[kept.length - 1].step, 999 % 10, 'the newest step stays');
-    assert.equal(kept[kept.length - 1].epoch, 99);
-    assert.equal(init.samples.length, 1);
-    assert.equal(init.status.canResume, true);
-    assert.equal(posted.filter((m) => m.type === 'event').length, 1000, 'every event is forwarded live');
-  });
-});

@@ -100,7 +100,7 @@ function terminalView(log: (line: string) => void): { emit: (e: EngineEvent) => 
           for (const s of e.backend.skipped) log(`  backend ${s.backend} skipped: ${s.reason}`);
           break;
         case 'progress': {
-          const total = p2total(e);
+          const total = e.epochs * e.stepsPerEpoch;
           if (tty) {
             if (!bar) {
               bar = new SingleBar({ format: '{bar} {percentage}% | ETA {eta_formatted} | {info}', stream: process.stderr, hideCursor: true, etaBuffer: 20 });
@@ -122,10 +122,6 @@ function terminalView(log: (line: string) => void): { emit: (e: EngineEvent) => 
     },
     stop: () => bar?.stop(),
   };
-}
-
-function p2total(e: ProgressEvent): number {
-  return e.epochs * e.stepsPerEpoch;
 }
 
 export async function runSearch(args: SearchArgs, log: (line: string) => void, write: (text: string) => void): Promise<number> {
