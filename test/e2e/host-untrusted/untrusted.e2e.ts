@@ -10,21 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DdasApi } from '../../../src/extension/extension';
-
-const EXTENSION_ID = 'ddas-tools.ddas-augment';
-
-function root(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the host tests need a workspace folder');
-  return folder.uri.fsPath;
-}
-
-async function api(): Promise<DdasApi> {
-  const ext = vscode.extensions.getExtension<DdasApi>(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  return ext.isActive ? ext.exports : ext.activate();
-}
+import { EXTENSION_ID, api, root, until } from '../host/support';
 
 /** Child processes of this extension host that run the engine bundle. */
 function engineProcesses(): string[] {
@@ -45,16 +31,6 @@ async function noEngineFor(ms: number): Promise<void> {
     assert.equal(ddas.enginePid(), undefined, 'no engine process');
     assert.deepEqual(engineProcesses(), [], 'no engine child process');
     await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

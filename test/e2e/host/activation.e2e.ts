@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
-const EXTENSION_ID = 'ddas-tools.ddas-augment';
+import { EXTENSION_ID, until } from './support';
 
 interface ManifestCommand {
   command: string;
@@ -46,20 +46,10 @@ describe('extension in the real extension host', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('ddas.showCatalog');
     // The catalog is an untitled markdown document shown in a preview.
-    const doc = await waitFor(() =>
+    const doc = await until('the catalog document', () =>
       vscode.workspace.textDocuments.find((d) => d.isUntitled && d.languageId === 'markdown' && d.getText().startsWith('# DDAS operation catalog')),
     );
     const text = doc.getText();
     for (const op of ['ShearX', 'Rotate', 'Equalize', 'Cutout']) assert.match(text, new RegExp(`\\| ${op} \\|`), `catalog lists ${op}`);
   });
 });
-
-async function waitFor<T>(fn: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

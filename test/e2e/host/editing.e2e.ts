@@ -12,14 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse as parseYaml } from 'yaml';
-
-const EXTENSION_ID = 'ddas-tools.ddas-augment';
-
-function root(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the host tests need a workspace folder');
-  return folder.uri.fsPath;
-}
+import { EXTENSION_ID, root, until } from './support';
 
 const dir = (): string => path.join(root(), 'editing');
 
@@ -31,16 +24,6 @@ async function open(name: string, text: string): Promise<vscode.TextDocument> {
 }
 
 const ddas = (uri: vscode.Uri): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'ddas');
-
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The ddas diagnostics once their codes are exactly `codes` (they refresh debounced after edits). */
 async function diagnosticsWithCodes(uri: vscode.Uri, codes: string[]): Promise<vscode.Diagnostic[]> {

@@ -10,30 +10,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DdasApi } from '../../../src/extension/extension';
 import type { EngineEvent } from '../../../src/shared/protocol';
+import { api, root, until } from './support';
 
-const EXTENSION_ID = 'ddas-tools.ddas-augment';
-
-function root(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the host tests need a workspace folder');
-  return folder.uri.fsPath;
-}
-
-async function api(): Promise<DdasApi> {
-  const ext = vscode.extensions.getExtension<DdasApi>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Searches take minutes: poll every 200 ms for up to 2 minutes. */
+const waitFor = (what: string, check: () => boolean, timeoutMs = 120_000): Promise<boolean> => until(what, check, timeoutMs, 200);
 
 const tiny = (epochs: number, outFile = 'fashion-mnist.augpolicy.json'): Record<string, unknown> => ({
   dataset: 'fashion-mnist',
@@ -60,7 +41,7 @@ describe('search, commit, crash and resume', function () {
     const ddas = await api();
     const started = await vscode.commands.executeCommand<boolean>('ddas.startSearch', tiny(2));
     assert.equal(started, true);
-    await until('the search to end', () => !ddas.isSearchRunning());
+    await waitFor('the search to end', () => !ddas.isSearchRunning());
     const kinds = ddas.searchEvents().map((e: EngineEvent) => e.kind);
     assert.deepEqual([...new Set(kinds)], ['started', 'progress', 'snapshot', 'checkpoint', 'result'], ddas.searchStatus().problem);
     assert.ok(ddas.lastResult());
@@ -87,21 +68,21 @@ describe('search, commit, crash and resume', function () {
   it('reports an engine killed mid-search and resumes from the last checkpoint', async () => {
     const ddas = await api();
     assert.equal(await vscode.commands.executeCommand<boolean>('ddas.startSearch', tiny(40, 'crash.augpolicy.json')), true);
-    await until('a checkpoint', () => ddas.searchEvents().some((e) => e.kind === 'checkpoint'));
+    await waitFor('a checkpoint', () => ddas.searchEvents().some((e) => e.kind === 'checkpoint'));
     const pid = ddas.enginePid();
     assert.ok(pid);
     process.kill(pid, 'SIGKILL');
-    await until('the search to stop', () => !ddas.isSearchRunning(), 30_000);
+    await waitFor('the search to stop', () => !ddas.isSearchRunning(), 30_000);
     const status = ddas.searchStatus();
     assert.match(status.problem ?? '', /engine stopped during the search/);
     assert.equal(status.canResume, true);
 
     assert.equal(await vscode.commands.executeCommand<boolean>('ddas.resumeSearch'), true);
-    await until('the resumed start', () => ddas.searchEvents().some((e) => e.kind === 'started' && e.resumedFromEpoch !== undefined));
+    await waitFor('the resumed start', () => ddas.searchEvents().some((e) => e.kind === 'started' && e.resumedFromEpoch !== undefined));
     const resumed = ddas.searchEvents().find((e) => e.kind === 'started' && e.resumedFromEpoch !== undefined);
     assert.ok(resumed && resumed.kind === 'started' && (resumed.resumedFromEpoch ?? 0) >= 1);
     await vscode.commands.executeCommand('ddas.stopSearch');
-    await until('the stop', () => !ddas.isSearchRunning(), 60_000);
+    await waitFor('the stop', () => !ddas.isSearchRunning(), 60_000);
     assert.equal(ddas.searchStatus().canResume, true);
     assert.ok(ddas.searchEvents().some((e) => e.kind === 'cancelled'));
   });
