@@ -1,8 +1,6 @@
 /** `ddas apply`: augment image files (or images taken from a dataset) by one op or a policy. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OPS, isOpName, OP_NAMES, type OpName } from '../../shared/ops';
-import { formatProblems, validatePolicy, type Policy } from '../../shared/policy';
 import { Rng } from '../../shared/rng';
 import { fixedOpPlans, samplePlans, type ImagePlan } from '../../shared/sampler';
 import type { ApplyOptions } from '../augment/apply';
@@ -10,6 +8,7 @@ import { augmentRaw } from '../augment/raw';
 import { openDataset } from '../data';
 import { UserError } from '../errors';
 import { composeGrid, readImage, writePng, type RawImage } from '../io/images';
+import { readPolicyFile } from '../io/policy-file';
 import { useBackend, type BackendName } from '../tf';
 
 export interface ApplyArgs {
@@ -65,7 +64,7 @@ interface PlanMaker {
 function planMaker(args: ApplyArgs): PlanMaker {
   if ((args.op === undefined) === (args.policy === undefined)) throw new UserError('give exactly one of --op NAME or --policy FILE.');
   if (args.policy !== undefined) {
-    const policy = readPolicy(args.policy);
+    const policy = readPolicyFile(args.policy);
     const progress = args.progress ?? 0;
     return { draw: (count, rng) => samplePlans(policy, count, rng, progress), options: policy.options ?? {} };
   }
@@ -81,24 +80,6 @@ function planMaker(args: ApplyArgs): PlanMaker {
   }
   const sign = args.sign === 'random' ? 'random' : args.sign === '-' ? -1 : 1;
   return { draw: (count, rng) => fixedOpPlans(op, magnitude, sign, count, rng), options: {} };
-}
-
-export function readPolicy(file: string): Policy {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`${file}: cannot read the policy (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path.`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message}). Fix the syntax; a policy file looks like examples/uniform.augpolicy.json.`);
-  }
-  const result = validatePolicy(value);
-  if (!result.ok) throw new UserError(`${file}: not a valid policy:\n${formatProblems(result.problems)}\nFix these fields (the schema is schemas/policy.schema.json).`);
-  return result.policy;
 }
 
 async function loadSources(args: ApplyArgs, log: (line: string) => void): Promise<Source[]> {

@@ -1,11 +1,10 @@
 /** `ddas export`: writes a policy file in another format (JSON, YAML, TypeScript, Python). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { exportPolicy, formatForFile, importPolicy, pythonModuleName, policyStem, type ExportFormat } from '../../shared/export';
-import { formatProblems, type Policy } from '../../shared/policy';
+import { exportPolicy, formatForFile, pythonModuleName, policyStem, type ExportFormat } from '../../shared/export';
 import { UserError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
-import { readPolicy } from './apply';
+import { readPolicyFile } from '../io/policy-file';
 
 export interface ExportArgs {
   /** The policy to read: JSON, YAML, or a TypeScript/Python export. */
@@ -17,21 +16,6 @@ export interface ExportArgs {
   readonly force: boolean;
   /** json/yaml: `$schema` / modeline reference (default: the input's, re-based to --out's folder). */
   readonly schema?: string;
-}
-
-/** Reads and validates a policy file of any format; JSON goes through `ddas apply`'s reader. */
-export function readAnyPolicy(file: string): Policy {
-  const format = formatForFile(file) ?? 'json';
-  if (format === 'json') return readPolicy(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`${file}: cannot read the policy (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path.`);
-  }
-  const result = importPolicy(text, format);
-  if (!result.ok) throw new UserError(`${file}: not a valid policy:\n${formatProblems(result.problems)}\nFix these fields (the schema is schemas/policy.schema.json).`);
-  return result.policy;
 }
 
 /** A relative `$schema` means "relative to the file"; moving the policy re-bases it. */
@@ -49,7 +33,7 @@ export async function runExport(args: ExportArgs, out: (text: string) => void, l
   if (args.out !== undefined && !args.force && fs.existsSync(args.out)) {
     throw new UserError(`${args.out} exists; pass --force to replace it.`);
   }
-  const policy = readAnyPolicy(args.policy);
+  const policy = readPolicyFile(args.policy);
   const text = exportPolicy(policy, format, {
     schemaRef: args.schema ?? rebaseSchema(policy.$schema, args.policy, args.out),
     moduleName: args.out !== undefined && format === 'python' ? path.basename(args.out, '.py') : pythonModuleName(policyStem(args.policy)),
