@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { main } from '../../src/engine/cli/main';
+import { exportPolicy } from '../../src/shared/export';
+import { validatePolicy } from '../../src/shared/policy';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -114,6 +116,17 @@ describe('ddas CLI', function () {
       assert.match(r.err, message, argv.join(' '));
       assert.ok(!r.err.includes('    at '), `no stack trace for user errors: ${r.err}`);
     }
+  });
+
+  it('apply --policy reads a YAML policy too', async () => {
+    const parsed = validatePolicy({ version: 1, opsPerImage: 1, applyProbability: 1, operations: [{ op: 'Invert', probability: 1 }] });
+    assert.ok(parsed.ok);
+    const file = path.join(dir, 'invert.augpolicy.yaml');
+    fs.writeFileSync(file, exportPolicy(parsed.policy, 'yaml'));
+    const out = path.join(dir, 'yaml');
+    const r = await ddas('apply', '--policy', file, '--out-dir', out, gray);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual([...(await raw(path.join(out, 'gray-policy-1.png'))).data], [...grayPixels].map((v) => 255 - v));
   });
 
   it('names the field of an invalid policy file', async () => {
