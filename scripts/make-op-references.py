@@ -12,14 +12,17 @@ runs `apt-get download python3-skimage` and `dpkg -x` into a temporary folder an
 skimage/data/{astronaut,chelsea}.png from there.
 
 Output (test/fixtures/ops/): sources/<name>.png (the source images), sheets/<name>.png
-(every op output for that source stacked vertically, row r = pixel rows r*H .. r*H+H-1)
+(every op output for that source stacked vertically, row r = pixel rows r*H .. r*H+H-1),
+sheets/<name>.bilinear.png (the same for the geometric ops with bilinear interpolation)
 and manifest.json (what each row is, the concrete parameter Python used, the Cutout
-uniforms and conventions). test/engine/ops.reference.test.ts reads them.
+uniforms and conventions; each source's "bilinear" object describes its bilinear sheet).
+test/engine/ops.reference.test.ts reads them.
 
 Each op is applied exactly as torchvision 0.14's autoaugment._apply_op does (fill 0,
 nearest interpolation), with the magnitude mapping of src/shared/ops.ts `opParameter`
 (computed in the same floating-point order, and JS Math.round, so parameters match
-bit for bit). Cutout has no torchvision equivalent; it is implemented here in numpy with
+bit for bit). The geometric ops (GEOMETRIC) are made a second time with bilinear
+interpolation, same bins, signs and fill. Cutout has no torchvision equivalent; it is implemented here in numpy with
 the convention written into the manifest.
 """
 import argparse
@@ -57,6 +60,8 @@ OPS = [
 BINS = [0.25, 0.5, 0.75, 1.0]
 SIGNED = {'Rotate', 'ShearX', 'ShearY', 'TranslateX', 'TranslateY', 'Color', 'Contrast', 'Brightness', 'Sharpness'}
 MAGNITUDE = SIGNED | {'Posterize', 'Solarize', 'Cutout'}
+# The ops that resample (OpContext.interpolation); also referenced with BILINEAR.
+GEOMETRIC = ['Rotate', 'ShearX', 'ShearY', 'TranslateX', 'TranslateY']
 TRANSLATE_FRACTION = 150 / 331
 CUTOUT_FILL = 128
 FILL = 0
@@ -100,10 +105,10 @@ def cutout(img, side, ux, uy):
     return Image.fromarray(a, img.mode)
 
 
-def apply_op(img, op, p):
+def apply_op(img, op, p, interpolation=InterpolationMode.NEAREST):
     """torchvision 0.14 autoaugment._apply_op with the concrete parameter p, plus the
-    ops RandAugment lacks (flips, Blur, Smooth)."""
-    nearest = InterpolationMode.NEAREST
+    ops RandAugment lacks (flips, Blur, Smooth). interpolation applies to GEOMETRIC."""
+    nearest = interpolation
     if op == 'Identity':
         return img.copy()
     if op == 'FlipLR':
@@ -202,9 +207,9 @@ def photo_sources(data_dir):
     return out
 
 
-def rows_for(width, height, rng):
+def rows_for(width, height, rng, ops=OPS):
     rows = []
-    for op in OPS:
+    for op in ops:
         if op not in MAGNITUDE:
             rows.append((op, None, 1))
             continue
@@ -224,12 +229,17 @@ def rows_for(width, height, rng):
 def dump_manifest(manifest):
     """JSON with one line per row, so diffs of regenerated fixtures stay readable."""
     rows = {}
-    for s in manifest['sources']:
+
+    def one_line(holder):
         keys = []
-        for r in s['rows']:
+        for r in holder['rows']:
             keys.append(f'@row{len(rows)}@')
             rows[keys[-1]] = json.dumps(r)
-        s['rows'] = keys
+        holder['rows'] = keys
+
+    for s in manifest['sources']:
+        one_line(s)
+        one_line(s['bilinear'])
     text = json.dumps(manifest, indent=1)
     for key, line in rows.items():
         text = text.replace(json.dumps(key), line)
@@ -254,23 +264,36 @@ def main():
         img = s['image']
         w, h = img.size
         rows = rows_for(w, h, rng)
-        outs = []
-        for r in rows:
-            if r['op'] == 'Cutout':
-                res = cutout(img, r['parameter'], *r['uniforms'])
-            else:
-                res = apply_op(img, r['op'], r['parameter'])
-            assert res.size == img.size and res.mode == img.mode, (r, res.size, res.mode)
-            outs.append(np.array(res))
-        sheet = np.concatenate(outs, axis=0)
+        # No Cutout among GEOMETRIC, so the rng (Cutout uniforms) is not drawn from here.
+        bilinear_rows = rows_for(w, h, None, GEOMETRIC)
+
+        def make_sheet(rows, interpolation, file):
+            outs = []
+            for r in rows:
+                if r['op'] == 'Cutout':
+                    res = cutout(img, r['parameter'], *r['uniforms'])
+                else:
+                    res = apply_op(img, r['op'], r['parameter'], interpolation)
+                assert res.size == img.size and res.mode == img.mode, (r, res.size, res.mode)
+                outs.append(np.array(res))
+            sheet = np.concatenate(outs, axis=0)
+            Image.fromarray(sheet, img.mode).save(os.path.join(out, file), optimize=True)
+
         img.save(os.path.join(out, 'sources', s['name'] + '.png'), optimize=True)
-        Image.fromarray(sheet, img.mode).save(os.path.join(out, 'sheets', s['name'] + '.png'), optimize=True)
+        make_sheet(rows, InterpolationMode.NEAREST, f"sheets/{s['name']}.png")
+        make_sheet(bilinear_rows, InterpolationMode.BILINEAR, f"sheets/{s['name']}.bilinear.png")
         manifest_sources.append({
             'name': s['name'],
             'source': f"sources/{s['name']}.png",
             'sheet': f"sheets/{s['name']}.png",
             'width': w, 'height': h, 'channels': 1 if img.mode == 'L' else 3,
             'origin': s['origin'], 'license': s['license'],
+            # Before 'rows' so that the nearest part of the manifest stays line for line.
+            'bilinear': {
+                'interpolation': 'bilinear',
+                'sheet': f"sheets/{s['name']}.bilinear.png",
+                'rows': bilinear_rows,
+            },
             'rows': rows,
         })
 
@@ -281,6 +304,9 @@ def main():
             'layout': 'sheet row r holds pixel rows r*height .. (r+1)*height-1; grayscale sheets are PNG mode L',
             'fill': FILL,
             'interpolation': 'nearest',
+            'bilinear': 'each source\'s "bilinear" object: the ops ' + ', '.join(GEOMETRIC) + ' again, same '
+                        'bins, signs and fill, with InterpolationMode.BILINEAR; its rows are numbered '
+                        'from 0 within its own sheet',
             'parameter': 'opParameter(op, magnitude, sign, {width, height}) of src/shared/ops.ts; '
                          'ops without magnitude have magnitude null, sign 1 and parameter 0',
             'reference': 'torchvision 0.14 transforms.functional on PIL images as autoaugment._apply_op; '

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { shearMatrix, translateMatrix } from '../../src/engine/augment/affine';
-import { cutout, flipLR, flipUD, rotate, shearX, shearY, translateX, translateY } from '../../src/engine/augment/geometric';
-import type { BatchOp, OpContext } from '../../src/engine/augment/types';
+import { BATCH_OPS, type BatchOp, type OpContext } from '../../src/engine/augment';
 import { tf, useBackend, type BackendName } from '../../src/engine/tf';
 import { CUTOUT_FILL } from '../../src/shared/ops';
 
@@ -35,6 +34,8 @@ function run(op: BatchOp, x: tf.Tensor4D, params: number[], over: Partial<OpCont
   y.dispose();
   return out;
 }
+
+const { Cutout: cutout, FlipLR: flipLR, FlipUD: flipUD, Rotate: rotate, ShearX: shearX, ShearY: shearY, TranslateX: translateX, TranslateY: translateY } = BATCH_OPS;
 
 describe('geometric ops', () => {
   for (const backend of BACKENDS) {

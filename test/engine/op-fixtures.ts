@@ -1,7 +1,8 @@
 /**
  * Loads the PIL/torchvision reference outputs in test/fixtures/ops (made by
  * scripts/make-op-references.py): each source image and, per manifest row, the
- * reference output of one op at one magnitude bin and sign.
+ * reference output of one op at one magnitude bin and sign - with nearest
+ * interpolation (`rows`/`outputs`) and, for the geometric ops, bilinear (`bilinear`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,17 +23,35 @@ export interface FixtureRow {
   readonly uniforms?: readonly [number, number];
 }
 
-export interface FixtureImage {
+/** One sheet of references: rows and their outputs. */
+export interface FixtureSheet {
+  readonly rows: readonly FixtureRow[];
+  /** HWC bytes of each row's reference output, indexed like `rows`. */
+  readonly outputs: readonly Uint8Array[];
+}
+
+export interface FixtureImage extends FixtureSheet {
   readonly name: string;
   readonly width: number;
   readonly height: number;
   readonly channels: 1 | 3;
-  readonly rows: readonly FixtureRow[];
   /** HWC bytes of the source image. */
   readonly source: Uint8Array;
-  /** HWC bytes of each row's reference output, indexed like `rows`. */
-  readonly outputs: readonly Uint8Array[];
+  /**
+   * The geometric ops again with torchvision's InterpolationMode.BILINEAR (same bins,
+   * signs and fill); rows numbered from 0 within this sheet. `rows`/`outputs` are nearest.
+   */
+  readonly bilinear: FixtureSheet;
 }
+
+type ManifestRow = {
+  row: number;
+  op: string;
+  magnitude: number | null;
+  sign: number;
+  parameter: number;
+  uniforms?: number[];
+};
 
 interface ManifestSource {
   name: string;
@@ -41,14 +60,8 @@ interface ManifestSource {
   width: number;
   height: number;
   channels: number;
-  rows: {
-    row: number;
-    op: string;
-    magnitude: number | null;
-    sign: number;
-    parameter: number;
-    uniforms?: number[];
-  }[];
+  rows: ManifestRow[];
+  bilinear?: { interpolation: string; sheet: string; rows: ManifestRow[] };
 }
 
 /** Decodes a PNG (pngjs always yields RGBA) into HWC bytes with `channels` channels. */
@@ -62,7 +75,7 @@ function readPng(file: string, channels: 1 | 3): { width: number; height: number
   return { width: png.width, height: png.height, data };
 }
 
-function toRow(r: ManifestSource['rows'][number], where: string): FixtureRow {
+function toRow(r: ManifestRow, where: string): FixtureRow {
   if (!isOpName(r.op)) throw new Error(`${where}: unknown op ${r.op}`);
   if (r.sign !== 1 && r.sign !== -1) throw new Error(`${where}: bad sign ${r.sign}`);
   const u = r.uniforms;
@@ -87,22 +100,32 @@ export function loadOpFixtures(): readonly FixtureImage[] {
   cache = manifest.sources.map((s) => {
     const channels = s.channels === 1 ? 1 : 3;
     const src = readPng(path.join(FIXTURE_DIR, s.source), channels);
-    const sheet = readPng(path.join(FIXTURE_DIR, s.sheet), channels);
-    if (src.width !== s.width || src.height !== s.height || sheet.width !== s.width || sheet.height !== s.height * s.rows.length) {
-      throw new Error(`${s.name}: fixture image sizes disagree with the manifest`);
+    if (src.width !== s.width || src.height !== s.height) {
+      throw new Error(`${s.name}: source image size disagrees with the manifest`);
     }
-    const frame = s.width * s.height * channels;
+    const readSheet = (file: string, rows: readonly ManifestRow[], what: string): FixtureSheet => {
+      const sheet = readPng(path.join(FIXTURE_DIR, file), channels);
+      if (sheet.width !== s.width || sheet.height !== s.height * rows.length) {
+        throw new Error(`${s.name}: ${what} sheet size disagrees with the manifest`);
+      }
+      const frame = s.width * s.height * channels;
+      return {
+        rows: rows.map((r, i) => {
+          if (r.row !== i) throw new Error(`${s.name}: ${what} row ${i} is numbered ${r.row}`);
+          return toRow(r, `${s.name} ${what} row ${i}`);
+        }),
+        outputs: rows.map((_, i) => sheet.data.subarray(i * frame, (i + 1) * frame)),
+      };
+    };
+    if (!s.bilinear || s.bilinear.interpolation !== 'bilinear') throw new Error(`${s.name}: no bilinear references in the manifest`);
     return {
       name: s.name,
       width: s.width,
       height: s.height,
       channels,
-      rows: s.rows.map((r, i) => {
-        if (r.row !== i) throw new Error(`${s.name}: row ${i} is numbered ${r.row}`);
-        return toRow(r, `${s.name} row ${i}`);
-      }),
+      ...readSheet(s.sheet, s.rows, 'nearest'),
       source: src.data,
-      outputs: s.rows.map((_, i) => sheet.data.subarray(i * frame, (i + 1) * frame)),
+      bilinear: readSheet(s.bilinear.sheet, s.bilinear.rows, 'bilinear'),
     };
   });
   return cache;

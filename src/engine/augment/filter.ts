@@ -1,46 +1,77 @@
 /**
- * PIL's ImageFilter.BLUR and SMOOTH as depthwise convolutions over the batch. PIL keeps
- * the outer ring (2 pixels for 5x5, 1 for 3x3) and leaves images smaller than the kernel
- * alone; inside it rounds half up (clip8: (UINT8)(v + 0.5)).
+ * PIL's ImageFilter.BLUR (5x5 ring of ones / 16) and SMOOTH (3x3 ones with centre 5,
+ * / 13) on one image. PIL keeps the outer ring (2 pixels for 5x5, 1 for 3x3), leaves
+ * images smaller than the kernel alone, and rounds the weighted sum half up (clip8:
+ * (UINT8)(v + 0.5)). Both kernels are box sums, computed separably from row sums.
  */
-import { tf } from '../tf';
-import type { BatchOp, ImageBatch } from './types';
+import type { Frame, ImageOp } from './image';
 
-// Integer weights keep the sums exact in float32; the divisor is applied once after.
-const BLUR = { size: 5, divisor: 16, weights: [1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1] };
-const SMOOTH = { size: 3, divisor: 13, weights: [1, 1, 1, 1, 5, 1, 1, 1, 1] };
+let rows3 = new Int32Array(0);
+let rows5 = new Int32Array(0);
 
-type Kernel = typeof BLUR;
+function rowSums(length: number): [Int32Array, Int32Array] {
+  if (rows3.length < length) {
+    rows3 = new Int32Array(length);
+    rows5 = new Int32Array(length);
+  }
+  return [rows3, rows5];
+}
 
-/** [1, H, W, C] with 1 on the outer `b` pixels, built in JS: tf.pad is slow on wasm. */
-function borderMask(h: number, w: number, c: number, b: number): tf.Tensor4D {
-  const mask = new Float32Array(h * w * c);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (y < b || y >= h - b || x < b || x >= w - b) mask.fill(1, (y * w + x) * c, (y * w + x + 1) * c);
+/** round(s / 13) half up for every reachable SMOOTH sum (13 * 255 at most). */
+const SMOOTH_ROUND = Uint8Array.from({ length: 13 * 255 + 1 }, (_, s) => Math.floor(s / 13 + 0.5));
+
+/**
+ * Horizontal sums of 3 (and of 5 when `five`) neighbours along each row, at every
+ * value whose window fits; other entries are left as they are and never read.
+ */
+function horizontal(src: Uint8Array, f: Frame, r: number, h3: Int32Array, h5: Int32Array | null): void {
+  const c = f.channels;
+  const row = f.width * c;
+  for (let y = 0; y < f.height; y++) {
+    for (let i = y * row + r * c, end = y * row + (f.width - r) * c; i < end; i++) {
+      const s3 = src[i - c] + src[i] + src[i + c];
+      h3[i] = s3;
+      if (h5) h5[i] = s3 + src[i - 2 * c] + src[i + 2 * c];
     }
   }
-  return tf.tensor4d(mask, [1, h, w, c]);
 }
 
-function filterImages(images: ImageBatch, kernel: Kernel): ImageBatch {
-  const [, h, w, c] = images.shape;
-  const b = (kernel.size - 1) / 2;
-  if (h < kernel.size || w < kernel.size) return images.clone();
-  return tf.tidy(() => {
-    const taps = kernel.weights.flatMap((v) => new Array<number>(c).fill(v));
-    const filter = tf.tensor4d(taps, [kernel.size, kernel.size, c, 1], 'float32');
-    // 'same' keeps the shape; its zero-padded border values are then replaced by the original.
-    const sums = tf.depthwiseConv2d(images, filter, 1, 'same');
-    const filtered = tf.floor(tf.add(tf.div(sums, kernel.divisor), 0.5));
-    return tf.add(filtered, tf.mul(borderMask(h, w, c, b), tf.sub(images, filtered))) as ImageBatch;
-  });
+/**
+ * Row sums for SMOOTH, or null when PIL leaves the image alone (smaller than 3x3).
+ * Value i's smoothed level is then `smoothedAt(src, sums, i, row)` for interior i.
+ */
+export function smoothSums(src: Uint8Array, f: Frame): Int32Array | null {
+  if (f.width < 3 || f.height < 3) return null;
+  const [h3] = rowSums(src.length);
+  horizontal(src, f, 1, h3, null);
+  return h3;
 }
 
-/** The SMOOTH-filtered batch; also ImageEnhance.Sharpness's degenerate image. */
-export function smoothImages(images: ImageBatch): ImageBatch {
-  return filterImages(images, SMOOTH);
+export function smoothedAt(src: Uint8Array, sums: Int32Array, i: number, row: number): number {
+  return SMOOTH_ROUND[sums[i - row] + sums[i] + sums[i + row] + 4 * src[i]];
 }
 
-export const blur: BatchOp = (images) => filterImages(images, BLUR);
-export const smooth: BatchOp = (images) => filterImages(images, SMOOTH);
+export const smooth: ImageOp = (src, dst, f) => {
+  dst.set(src);
+  const sums = smoothSums(src, f);
+  if (!sums) return;
+  const row = f.width * f.channels;
+  for (let y = 1; y < f.height - 1; y++) {
+    for (let i = y * row + f.channels, end = (y + 1) * row - f.channels; i < end; i++) dst[i] = smoothedAt(src, sums, i, row);
+  }
+};
+
+export const blur: ImageOp = (src, dst, f) => {
+  dst.set(src);
+  if (f.width < 5 || f.height < 5) return;
+  const [h3, h5] = rowSums(src.length);
+  horizontal(src, f, 2, h3, h5);
+  const row = f.width * f.channels;
+  for (let y = 2; y < f.height - 2; y++) {
+    for (let i = y * row + 2 * f.channels, end = (y + 1) * row - 2 * f.channels; i < end; i++) {
+      const box5 = h5[i - 2 * row] + h5[i - row] + h5[i] + h5[i + row] + h5[i + 2 * row];
+      const ring = box5 - (h3[i - row] + h3[i] + h3[i + row]);
+      dst[i] = (ring + 8) >> 4;
+    }
+  }
+};

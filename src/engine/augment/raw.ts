@@ -1,29 +1,25 @@
-/** Augments raw uint8 images (any mix of sizes and channel counts) by per-image plans. */
+/**
+ * Augmentation of uint8 pixels without tensors: what PIL-style pipelines hand over and
+ * take back (bytes in, bytes out), with the same op code and plans as the tfjs kernel.
+ */
 import type { ImagePlan } from '../../shared/sampler';
 import type { RawImage } from '../io/images';
-import { tf } from '../tf';
-import { applyPlans, type ApplyOptions } from './apply';
+import type { ApplyOptions } from './apply';
+import type { Frame } from './image';
+import { programFromPlans, runProgram } from './program';
 
+/** A batch of same-size images, NHWC uint8, augmented by per-image plans into a new array. */
+export function augmentBatch(pixels: Uint8Array, frame: Frame, plans: readonly ImagePlan[], options: ApplyOptions = {}): Uint8Array {
+  const out = new Uint8Array(pixels.length);
+  runProgram(programFromPlans(plans, frame, options), frame, pixels, out);
+  return out;
+}
+
+/** Images of any mix of sizes and channel counts, one plan each. */
 export function augmentRaw(images: readonly RawImage[], plans: readonly ImagePlan[], options: ApplyOptions = {}): RawImage[] {
   if (plans.length !== images.length) throw new RangeError(`augmentRaw: ${plans.length} plans for ${images.length} images`);
-  const out: RawImage[] = new Array(images.length);
-  // Ops are batched per tensor, so images of one shape travel together.
-  const groups = new Map<string, number[]>();
-  images.forEach((img, i) => {
-    const key = `${img.height}x${img.width}x${img.channels}`;
-    groups.set(key, [...(groups.get(key) ?? []), i]);
+  return images.map((img, i) => {
+    const pixels = augmentBatch(img.pixels, img, [plans[i]], options);
+    return { width: img.width, height: img.height, channels: img.channels, pixels };
   });
-  for (const idx of groups.values()) {
-    const { width, height, channels } = images[idx[0]];
-    const frame = width * height * channels;
-    const flat = new Float32Array(idx.length * frame);
-    idx.forEach((i, j) => flat.set(images[i].pixels, j * frame));
-    const result = tf.tidy(() => applyPlans(tf.tensor4d(flat, [idx.length, height, width, channels]), idx.map((i) => plans[i]), options));
-    const data = result.dataSync();
-    result.dispose();
-    idx.forEach((i, j) => {
-      out[i] = { width, height, channels, pixels: Uint8Array.from(data.subarray(j * frame, (j + 1) * frame)) };
-    });
-  }
-  return out;
 }

@@ -1,11 +1,11 @@
-/** The engine's op table: one batched implementation per catalog op. */
+/** The engine's op table: one byte-level implementation per catalog op. */
 import type { OpName } from '../../shared/ops';
 import * as geometric from './geometric';
+import type { ImageOp } from './image';
 import * as pixel from './pixel';
-import type { BatchOp } from './types';
 
-export const BATCH_OPS: Readonly<Record<OpName, BatchOp>> = {
-  Identity: (images) => images.clone(),
+export const IMAGE_OPS: Readonly<Record<OpName, ImageOp>> = {
+  Identity: (src, dst) => dst.set(src),
   FlipLR: geometric.flipLR,
   FlipUD: geometric.flipUD,
   AutoContrast: pixel.autoContrast,

@@ -6,7 +6,6 @@
  */
 import type { Rng } from '../../shared/rng';
 import { BATCH_OPS, type ImageBatch } from '../augment';
-import { gatherRows } from '../augment/pixelmath';
 import { tf } from '../tf';
 
 export interface BaseTransform {
@@ -77,4 +76,14 @@ function cropAndFlip(images: ImageBatch, pad: number, offsets: Int32Array, flips
     const flat = tf.reshape(padded, [n * hp * wp, c]);
     return tf.reshape(gatherRows(flat, index), [n, h, w, c]);
   });
+}
+
+/**
+ * x[indices] along axis 0 (whole rows). wasm's GatherV2 checks every index in JS (tens
+ * of ms per batch) while its GatherNd does not; the cpu backend is the other way round.
+ */
+function gatherRows<T extends tf.Tensor>(x: T, indices: Int32Array): T {
+  const idx = tf.tensor1d(indices, 'int32');
+  if (tf.getBackend() === 'cpu') return tf.gather(x, idx) as T;
+  return tf.gatherND(x, tf.reshape(idx, [-1, 1])) as T;
 }
