@@ -1,26 +1,32 @@
 /**
  * PIL ImageEnhance on one image: each op blends a degenerate image with the original,
  * out = deg + f (img - deg), in float32 and truncated and clipped as PIL's ImagingBlend
- * does (C float arithmetic, reproduced with Math.fround).
+ * does (C float arithmetic, reproduced with Math.fround, tabulated per factor).
  */
 import { smoothedAt, smoothSums } from './filter';
+import { Lru } from '../../shared/lru';
 import { applyTable, type Frame, type ImageOp } from './image';
 
 /**
- * factor * d in float32 for every difference d = img - deg in [-255, 255], at d + 255:
- * the blend of a pixel is then fround(deg + products[img - deg + 255]).
+ * The blend of every (degenerate, original) byte pair for one factor, at deg * 256 + img:
+ * (UINT8) of fround(deg + fround(f (img - deg))), clipped as ImagingBlend clips. Policies
+ * use a handful of factors (magnitude bins x signs), so tables are built once and kept.
  */
-const products = new Float32Array(511);
+const blendTables = new Lru<number, Uint8Array>(64);
 
-function setFactor(factor: number): void {
+function blendTable(factor: number): Uint8Array {
   const k = Math.fround(factor);
-  for (let d = -255; d <= 255; d++) products[d + 255] = k * d;
-}
-
-/** (UINT8) of the float32 blend deg + f (img - deg), clipped as ImagingBlend clips. */
-function blendByte(deg: number, img: number): number {
-  const v = Math.fround(deg + products[img - deg + 255]);
-  return v <= 0 ? 0 : v >= 255 ? 255 : v;
+  const cached = blendTables.get(k);
+  if (cached) return cached;
+  const table = new Uint8Array(256 * 256);
+  for (let deg = 0; deg < 256; deg++) {
+    for (let img = 0; img < 256; img++) {
+      const v = Math.fround(deg + Math.fround(k * (img - deg)));
+      table[(deg << 8) | img] = v <= 0 ? 0 : v >= 255 ? 255 : v;
+    }
+  }
+  blendTables.set(k, table);
+  return table;
 }
 
 /** PIL's RGB -> L: (19595 R + 38470 G + 7471 B + 0x8000) >> 16. */
@@ -32,13 +38,9 @@ function checkChannels(op: string, f: Frame): void {
   if (f.channels !== 1 && f.channels !== 3) throw new RangeError(`${op}: images need 1 or 3 channels, got ${f.channels}`);
 }
 
-const table = new Uint8Array(256);
-
-/** Blends every byte with one flat degenerate level, through a 256-entry table. */
+/** Blends every byte with one flat degenerate level. */
 function blendFlat(src: Uint8Array, dst: Uint8Array, level: number, factor: number): void {
-  setFactor(factor);
-  for (let v = 0; v < 256; v++) table[v] = blendByte(level, v);
-  applyTable(src, dst, table);
+  applyTable(src, dst, blendTable(factor).subarray(level << 8, (level + 1) << 8));
 }
 
 /** Blend with black. */
@@ -51,12 +53,12 @@ export const color: ImageOp = (src, dst, f, factor) => {
     dst.set(src);
     return;
   }
-  setFactor(factor);
+  const table = blendTable(factor);
   for (let i = 0; i < src.length; i += 3) {
-    const g = luma(src, i);
-    dst[i] = blendByte(g, src[i]);
-    dst[i + 1] = blendByte(g, src[i + 1]);
-    dst[i + 2] = blendByte(g, src[i + 2]);
+    const g = luma(src, i) << 8;
+    dst[i] = table[g | src[i]];
+    dst[i + 1] = table[g | src[i + 1]];
+    dst[i + 2] = table[g | src[i + 2]];
   }
 };
 
@@ -78,9 +80,9 @@ export const sharpness: ImageOp = (src, dst, f, factor) => {
   dst.set(src);
   const sums = smoothSums(src, f);
   if (!sums) return;
-  setFactor(factor);
+  const table = blendTable(factor);
   const row = f.width * f.channels;
   for (let y = 1; y < f.height - 1; y++) {
-    for (let i = y * row + f.channels, end = (y + 1) * row - f.channels; i < end; i++) dst[i] = blendByte(smoothedAt(src, sums, i, row), src[i]);
+    for (let i = y * row + f.channels, end = (y + 1) * row - f.channels; i < end; i++) dst[i] = table[(smoothedAt(src, sums, i, row) << 8) | src[i]];
   }
 };

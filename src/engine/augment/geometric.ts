@@ -5,12 +5,30 @@
  */
 import { CUTOUT_FILL } from '../../shared/ops';
 import { isMatrix, rotateSpec, shearMatrix, translateMatrix, type AffineMatrix, type WarpSpec } from './affine';
-import { gatherPixels, scratchMap, type Frame, type ImageOp, type StepContext } from './image';
+import { Lru } from '../../shared/lru';
+import { gatherPixels, type Frame, type ImageOp } from './image';
 
-export const flipLR: ImageOp = (src, dst, { width, height, channels }) => {
-  const map = scratchMap(width * height);
-  for (let y = 0, p = 0; y < height; y++) for (let x = width - 1 + y * width; p < (y + 1) * width; p++, x--) map[p] = x;
-  gatherPixels(src, dst, channels, map, 0);
+/**
+ * Nearest-sampling source maps by op, parameter and size. A policy uses a handful of
+ * parameters per op (magnitude bins x signs), so each map is computed once.
+ */
+const maps = new Lru<string, Int32Array>(16 * 2 ** 20, (m) => m.byteLength);
+
+function pixelMap(op: string, param: number, f: Frame, build: (map: Int32Array) => void): Int32Array {
+  const full = `${op} ${param} ${f.width}x${f.height}`;
+  const cached = maps.get(full);
+  if (cached) return cached;
+  const map = new Int32Array(f.width * f.height);
+  build(map);
+  maps.set(full, map);
+  return map;
+}
+
+export const flipLR: ImageOp = (src, dst, f) => {
+  const map = pixelMap('FlipLR', 0, f, (out) => {
+    for (let y = 0, i = 0; y < f.height; y++) for (let x = f.width - 1; x >= 0; x--, i++) out[i] = y * f.width + x;
+  });
+  gatherPixels(src, dst, f.channels, map, 0);
 };
 
 export const flipUD: ImageOp = (src, dst, { width, height, channels }) => {
@@ -111,37 +129,40 @@ function warpBilinear(src: Uint8Array, dst: Uint8Array, f: Frame, m: AffineMatri
   }
 }
 
-function warp(src: Uint8Array, dst: Uint8Array, f: Frame, spec: WarpSpec, ctx: StepContext): void {
-  if (isMatrix(spec) && ctx.interpolation === 'bilinear') {
-    warpBilinear(src, dst, f, spec, ctx.fill);
-    return;
-  }
-  const map = scratchMap(f.width * f.height);
-  if (isMatrix(spec)) nearestMap(spec, f.width, f.height, map);
-  // Exact permutations (quarter turns): no resampling.
-  else for (let y = 0, p = 0; y < f.height; y++) for (let x = 0; x < f.width; x++, p++) map[p] = spec.map(x, y);
-  gatherPixels(src, dst, f.channels, map, ctx.fill);
-}
-
 /** An ImageOp warping by the spec built from the op's parameter and the image size. */
-function affineOp(spec: (p: number, width: number, height: number) => WarpSpec): ImageOp {
-  return (src, dst, f, p, ctx) => warp(src, dst, f, spec(p, f.width, f.height), ctx);
+function affineOp(name: string, spec: (p: number, width: number, height: number) => WarpSpec): ImageOp {
+  return (src, dst, f, p, ctx) => {
+    if (ctx.interpolation === 'bilinear') {
+      const s = spec(p, f.width, f.height);
+      if (isMatrix(s)) {
+        warpBilinear(src, dst, f, s, ctx.fill);
+        return;
+      }
+    }
+    const map = pixelMap(name, p, f, (out) => {
+      const s = spec(p, f.width, f.height);
+      if (isMatrix(s)) nearestMap(s, f.width, f.height, out);
+      // Exact permutations (quarter turns): no resampling.
+      else for (let y = 0, i = 0; y < f.height; y++) for (let x = 0; x < f.width; x++, i++) out[i] = s.map(x, y);
+    });
+    gatherPixels(src, dst, f.channels, map, ctx.fill);
+  };
 }
 
 /** Degrees, counter-clockwise for +, about the centre (PIL Image.rotate). */
-export const rotate = affineOp((deg, w, h) => rotateSpec(deg, w, h));
+export const rotate = affineOp('Rotate', (deg, w, h) => rotateSpec(deg, w, h));
 
 /** Shear factor s: the output samples x_in = x + s y (torchvision ShearX, about the top-left corner). */
-export const shearX = affineOp((s) => shearMatrix('x', s));
+export const shearX = affineOp('ShearX', (s) => shearMatrix('x', s));
 
 /** Shear factor s: the output samples y_in = y + s x (torchvision ShearY, about the top-left corner). */
-export const shearY = affineOp((s) => shearMatrix('y', s));
+export const shearY = affineOp('ShearY', (s) => shearMatrix('y', s));
 
 /** Whole pixels; + moves the content right (torchvision TranslateX). */
-export const translateX = affineOp((t, w, h) => translateMatrix(Math.trunc(t), 0, w, h));
+export const translateX = affineOp('TranslateX', (t, w, h) => translateMatrix(Math.trunc(t), 0, w, h));
 
 /** Whole pixels; + moves the content down (torchvision TranslateY). */
-export const translateY = affineOp((t, w, h) => translateMatrix(0, Math.trunc(t), w, h));
+export const translateY = affineOp('TranslateY', (t, w, h) => translateMatrix(0, Math.trunc(t), w, h));
 
 /** Half-open pixel range of the Cutout square along one axis, before clipping. */
 export function cutoutSpan(u: number, size: number, side: number): [number, number] {

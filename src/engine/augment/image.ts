@@ -107,14 +107,6 @@ export function gatherPixels(src: Uint8Array, dst: Uint8Array, channels: number,
   }
 }
 
-/** A reusable pixel map for `gatherPixels`, one entry per pixel. */
-let pixelMap = new Int32Array(0);
-
-export function scratchMap(pixels: number): Int32Array {
-  if (pixelMap.length < pixels) pixelMap = new Int32Array(pixels);
-  return pixelMap.length === pixels ? pixelMap : pixelMap.subarray(0, pixels);
-}
-
 /** Applies one 256-entry table to every byte. */
 export function applyTable(src: Uint8Array, dst: Uint8Array, table: Uint8Array): void {
   for (let i = 0; i < src.length; i++) dst[i] = table[src[i]];
