@@ -4,6 +4,8 @@
  * plans with the engine's batched ops, which match PIL/torchvision pixel for pixel.
  */
 import { applyPlans } from '../engine/augment/apply';
+import type { Frame } from '../engine/augment/image';
+import { augmentBatch } from '../engine/augment/raw';
 import { tf } from '../engine/tf';
 import { formatProblems, validatePolicy, type Policy } from '../shared/policy';
 import { Rng } from '../shared/rng';
@@ -36,6 +38,12 @@ export interface Augmenter {
    * has the same shape and dtype. The caller keeps ownership of `images`.
    */
   augment(images: tf.Tensor4D, progress?: number): tf.Tensor4D;
+  /**
+   * The same on raw bytes, without tensors: `pixels` holds whole images of `frame`
+   * (NHWC uint8, 1 or 3 channels); returns a new array. The fast path for data loaders
+   * that decode to bytes (about twice the speed of augment() on float32 tensors).
+   */
+  augmentBytes(pixels: Uint8Array, frame: Frame, progress?: number): Uint8Array;
   /** Draws plans without applying them (what augment() would do to `count` images). */
   sample(count: number, progress?: number): ImagePlan[];
   setProgress(progress: number): void;
@@ -76,6 +84,15 @@ export function createAugmenter(input: PolicyInput, options: AugmenterOptions & 
         const y = applyPlans(x, plans, applyOptions);
         return images.dtype === 'float32' ? y : tf.cast(y, images.dtype);
       });
+    },
+    augmentBytes(pixels, frame, progress = current) {
+      const { width, height, channels } = frame;
+      if (channels !== 1 && channels !== 3) throw new RangeError(`augmentBytes() takes 1 or 3 channels, got ${channels}`);
+      const size = width * height * channels;
+      if (!(size > 0) || pixels.length % size !== 0) {
+        throw new RangeError(`augmentBytes(): ${pixels.length} bytes are not whole ${height}x${width}x${channels} images`);
+      }
+      return augmentBatch(pixels, frame, sample(pixels.length / size, progress), applyOptions);
     },
     sample,
     setProgress(progress) {

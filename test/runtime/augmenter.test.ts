@@ -101,6 +101,17 @@ describe('runtime augmenter (tfjs)', () => {
     tf.dispose([x, y]);
   });
 
+  it('gives the same images from bytes (augmentBytes) as from tensors, for the same seed', () => {
+    const x = batch(16);
+    const bytes = Uint8Array.from(x.dataSync());
+    const fromTensor = createAugmenter(UNIFORM, { seed: 5 }).augment(x);
+    const fromBytes = createAugmenter(UNIFORM, { seed: 5 }).augmentBytes(bytes, { width: 10, height: 12, channels: 3 });
+    assert.deepEqual(Array.from(fromBytes), Array.from(fromTensor.dataSync()));
+    assert.notDeepEqual(Array.from(fromBytes), Array.from(bytes));
+    tf.dispose([x, fromTensor]);
+    assert.throws(() => createAugmenter(UNIFORM).augmentBytes(bytes.subarray(1), { width: 10, height: 12, channels: 3 }), /not whole 12x10x3 images/);
+  });
+
   it('refuses invalid policies and inputs with messages that say what is wrong', () => {
     assert.throws(
       () => createAugmenter({ ...UNIFORM, operations: [{ op: 'Rotate', magnitude: 0.5, probability: 0.5 }] }),
