@@ -58,7 +58,7 @@ export interface OpSpec {
   readonly summary: string;
   /** null for ops without magnitude. */
   readonly magnitude: MagnitudeSpec | null;
-  /** Geometric ops move pixels (fill, interpolation apply). */
+  /** Resampling geometric ops (options.fill and options.interpolation apply); flips and Cutout are not. */
   readonly geometric: boolean;
 }
 
@@ -76,8 +76,8 @@ const enhance: MagnitudeSpec = { kind: 'enhance', signed: true, max: 0.9, unit: 
 
 export const OPS: Readonly<Record<OpName, OpSpec>> = {
   Identity: plain('Identity', 'Leaves the image unchanged.'),
-  FlipLR: plain('FlipLR', 'Mirrors the image left to right.', true),
-  FlipUD: plain('FlipUD', 'Mirrors the image top to bottom.', true),
+  FlipLR: plain('FlipLR', 'Mirrors the image left to right.'),
+  FlipUD: plain('FlipUD', 'Mirrors the image top to bottom.'),
   AutoContrast: plain('AutoContrast', 'Stretches each channel so its darkest pixel becomes 0 and its brightest 255 (PIL ImageOps.autocontrast).'),
   Equalize: plain('Equalize', 'Equalises each channel\'s histogram (PIL ImageOps.equalize).'),
   Invert: plain('Invert', 'Inverts every pixel: v -> 255 - v.'),
@@ -94,7 +94,7 @@ export const OPS: Readonly<Record<OpName, OpSpec>> = {
   Contrast: scaled('Contrast', 'Changes contrast with PIL ImageEnhance.Contrast, factor 1 +/- 0.9 m.', enhance),
   Brightness: scaled('Brightness', 'Changes brightness with PIL ImageEnhance.Brightness, factor 1 +/- 0.9 m.', enhance),
   Sharpness: scaled('Sharpness', 'Sharpens or softens with PIL ImageEnhance.Sharpness, factor 1 +/- 0.9 m.', enhance),
-  Cutout: scaled('Cutout', 'Fills a randomly placed square of side up to half the image with gray (128).', { kind: 'cutout', signed: false, max: 0.5, unit: 'fraction of the shorter side' }, true),
+  Cutout: scaled('Cutout', 'Fills a randomly placed square of side up to half the image with gray (128).', { kind: 'cutout', signed: false, max: 0.5, unit: 'fraction of the shorter side' }),
 };
 
 /** Default magnitude bins of a search space (the official DDAS space uses four). */

@@ -43,7 +43,7 @@ export function opMarkdown(op: OpName): string {
     );
     lines.push('', `Default bins: ${DEFAULT_MAGNITUDE_BINS.map((m) => `${m} (${describeShort(op, m)})`).join(', ')}.`);
   }
-  if (spec.geometric) lines.push('', 'Geometric: moves pixels (`options.fill`, `options.interpolation` apply).');
+  if (spec.geometric) lines.push('', 'Geometric: resamples pixels (`options.fill`, `options.interpolation` apply).');
   return lines.join('\n');
 }
 
