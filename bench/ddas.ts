@@ -34,7 +34,9 @@ import { drawSubPolicy, logit, sigmoid, softmax, subPolicyPlans, subPolicyProbab
 import { gradientDots, lossGradients, mixedStep, mixingCoefficients, normaliseD, surrogateGradient } from '../src/engine/ddas/step';
 import { adamInit, adamStep, type AdamState } from '../src/engine/ddas/adam';
 
-const ROOT = path.resolve(__dirname, '..');
+/** bench/, also when bench/run.mjs runs this file bundled from bench/out/build. */
+const BENCH = process.env.DDAS_BENCH_DIR ?? __dirname;
+const ROOT = path.resolve(BENCH, '..');
 const PYTHON = '/usr/bin/python3';
 const FMNIST_DIRS = ['/usr/share/datasets/fashion-mnist', path.join(ROOT, 'sample/fashion-mnist')];
 const SPLIT = { train: 2000, val: 2000 };

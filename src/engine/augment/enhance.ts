@@ -3,7 +3,7 @@
  * out = deg + f (img - deg), in float32 and truncated and clipped as PIL's ImagingBlend
  * does (C float arithmetic, reproduced with Math.fround, tabulated per factor).
  */
-import { smoothedAt, smoothSums } from './filter';
+import { smoothThrough } from './filter';
 import { Lru } from '../../shared/lru';
 import { applyTable, type Frame, type ImageOp } from './image';
 
@@ -72,17 +72,5 @@ export const contrast: ImageOp = (src, dst, f, factor) => {
   blendFlat(src, dst, Math.floor((2 * sum + count) / (2 * count)), factor);
 };
 
-/**
- * Blend with the SMOOTH-filtered image. SMOOTH keeps the border, where the blend is
- * then exactly the original, so only interior values are blended.
- */
-export const sharpness: ImageOp = (src, dst, f, factor) => {
-  dst.set(src);
-  const sums = smoothSums(src, f);
-  if (!sums) return;
-  const table = blendTable(factor);
-  const row = f.width * f.channels;
-  for (let y = 1; y < f.height - 1; y++) {
-    for (let i = y * row + f.channels, end = (y + 1) * row - f.channels; i < end; i++) dst[i] = table[(smoothedAt(src, sums, i, row) << 8) | src[i]];
-  }
-};
+/** Blend with the SMOOTH-filtered image (on the border SMOOTH keeps, that is the original). */
+export const sharpness: ImageOp = (src, dst, f, factor) => smoothThrough(src, dst, f, blendTable(factor));

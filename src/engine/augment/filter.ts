@@ -37,29 +37,27 @@ function horizontal(src: Uint8Array, f: Frame, r: number, h3: Int32Array, h5: In
 }
 
 /**
- * Row sums for SMOOTH, or null when PIL leaves the image alone (smaller than 3x3).
- * Value i's smoothed level is then `smoothedAt(src, sums, i, row)` for interior i.
+ * SMOOTH, with every interior value v passed through `table[(smoothed << 8) | v]` when a
+ * 256 x 256 table is given (ImageEnhance.Sharpness's blend), else stored as smoothed.
+ * PIL leaves the border, and images smaller than 3x3, as they are.
  */
-export function smoothSums(src: Uint8Array, f: Frame): Int32Array | null {
-  if (f.width < 3 || f.height < 3) return null;
+export function smoothThrough(src: Uint8Array, dst: Uint8Array, f: Frame, table: Uint8Array | null): void {
+  dst.set(src);
+  if (f.width < 3 || f.height < 3) return;
   const [h3] = rowSums(src.length);
   horizontal(src, f, 1, h3, null);
-  return h3;
-}
-
-export function smoothedAt(src: Uint8Array, sums: Int32Array, i: number, row: number): number {
-  return SMOOTH_ROUND[sums[i - row] + sums[i] + sums[i + row] + 4 * src[i]];
-}
-
-export const smooth: ImageOp = (src, dst, f) => {
-  dst.set(src);
-  const sums = smoothSums(src, f);
-  if (!sums) return;
   const row = f.width * f.channels;
   for (let y = 1; y < f.height - 1; y++) {
-    for (let i = y * row + f.channels, end = (y + 1) * row - f.channels; i < end; i++) dst[i] = smoothedAt(src, sums, i, row);
+    const end = (y + 1) * row - f.channels;
+    if (table) {
+      for (let i = y * row + f.channels; i < end; i++) dst[i] = table[(SMOOTH_ROUND[h3[i - row] + h3[i] + h3[i + row] + 4 * src[i]] << 8) | src[i]];
+    } else {
+      for (let i = y * row + f.channels; i < end; i++) dst[i] = SMOOTH_ROUND[h3[i - row] + h3[i] + h3[i + row] + 4 * src[i]];
+    }
   }
-};
+}
+
+export const smooth: ImageOp = (src, dst, f) => smoothThrough(src, dst, f, null);
 
 export const blur: ImageOp = (src, dst, f) => {
   dst.set(src);
