@@ -6,7 +6,9 @@
  * - tensor: `applyPlans` on a float32 tfjs tensor (the DdasAugment kernel, wasm backend),
  *   including the read-back with dataSync.
  *
- *   npx tsx bench/ops.ts [--quick] [--batch 128] [--no-peer] [--space OP,OP,...]
+ *   node bench/run.mjs ops [--quick] [--batch 128] [--no-peer] [--space OP,OP,...]   (npm run bench:ops)
+ *
+ * Run it bundled (bench/run.mjs), as the product runs: under tsx the byte loops are ~1.7x slower.
  *
  * Prints a markdown report and writes it to bench/out/ops-<date>.md. Images are the
  * first `batch` Fashion-MNIST t10k images, gray replicated to RGB and zero-padded from
@@ -431,7 +433,7 @@ async function main(): Promise<void> {
   const date = started.toISOString();
   md.push(`# Augmentation op throughput${s.quick ? ' (quick smoke run: few repetitions, numbers are rough)' : ''}`, '');
   md.push(`- Date: ${date}`);
-  md.push(`- Command: \`npx tsx bench/ops.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\``);
+  md.push(`- Command: \`node bench/run.mjs ops${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}\``);
   md.push(`- Machine: ${cpuModel()}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average (1/5/15 min) at start ${loadAtStart}, after both rounds ${loadAfterTfjs}, at end ${loadAtEnd} (other work on the 2 cores skews both sides)`);
   md.push(`- Node ${process.version}; tfjs-core ${tf.version_core}, tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')}, backend ${backend} (SIMD ${simd}, one thread); the augmentation itself runs on one JavaScript thread`);
   md.push(
