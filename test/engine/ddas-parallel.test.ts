@@ -27,25 +27,35 @@ describe('DDAS step on several threads; no leaks', function () {
     assert.deepEqual(shares(2, 3), [0, 1, 1]);
   });
 
-  it('threads: 2 gives the same d, p, p_aug and weights as threads: 1, bit for bit', () => {
+  it('threads: 2 matches threads: 1 up to float rounding, and is deterministic', () => {
+    // The training passes are computed whole by either instance (bit-identical); the val
+    // pass is split in two halves with synchronised batch norm, whose sums add up in
+    // another order than one instance's: the same gradient up to float rounding.
     const data = cornerSearchData(48, 24, 5, { size: 12 });
-    const run = (threads: number): { d: number[][]; state: string; threadsUsed: number } => {
+    const run = (threads: number): { d: number[][]; alpha: number[]; state: string; threadsUsed: number } => {
       const s = DdasSearch.create(data, tiny({ threads, seed: 9 }));
       try {
         const d: number[][] = [];
         while (!s.done) d.push(s.step().dRaw.slice());
         const st = s.state();
-        return { d, state: JSON.stringify([st.weights, st.buffers, st.alpha, st.beta]), threadsUsed: s.threads };
+        return { d, alpha: Array.from(st.alpha), state: JSON.stringify([st.weights, st.buffers, st.alpha, st.beta]), threadsUsed: s.threads };
       } finally {
         s.dispose();
       }
     };
     const one = run(1);
     const two = run(2);
+    const again = run(2);
     assert.equal(one.threadsUsed, 1);
     assert.equal(two.threadsUsed, 2, 'the gradient worker started');
-    assert.deepEqual(two.d, one.d);
-    assert.equal(two.state, one.state);
+    assert.deepEqual(again.d, two.d, 'threads: 2 is deterministic');
+    assert.equal(again.state, two.state, 'threads: 2 is deterministic');
+    assert.equal(two.d.length, one.d.length);
+    two.d.forEach((dj, step) => {
+      const scale = Math.max(1, ...one.d[step].map(Math.abs));
+      dj.forEach((v, j) => assert.ok(Math.abs(v - one.d[step][j]) <= 1e-4 * scale, `step ${step}, d_${j + 1}: ${v} vs ${one.d[step][j]}`));
+    });
+    two.alpha.forEach((v, k) => assert.ok(Math.abs(v - one.alpha[k]) <= 1e-5, `alpha[${k}]: ${v} vs ${one.alpha[k]}`));
   });
 
   it('rejects a bad threads value', () => {

@@ -16,7 +16,10 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { InputShape } from '../nn';
 import { tf, type BackendName } from '../tf';
 import type { ModelChoice } from './options';
-import type { GradRequest, PassInput, WorkerInit, WorkerReply } from './worker';
+import type { ParamSet } from '../nn';
+import { createReduceBuffer, PairReduce } from './pair-reduce';
+import type { LossGradients } from './step';
+import type { PassInput, WorkerInit, WorkerReply, WorkerRequest } from './worker';
 
 /** 'auto': one thread per core, at most 2 (more would split J + 1 = 4 passes unevenly). */
 export type ThreadsOption = number | 'auto';
@@ -91,8 +94,9 @@ class GradientWorker {
     return w;
   }
 
-  post(req: GradRequest): void {
-    this.worker.postMessage(req, [req.weights.buffer as ArrayBuffer, ...req.passes.map((p) => p.x.buffer as ArrayBuffer)]);
+  post(req: WorkerRequest): void {
+    const images = req.kind === 'grads' ? req.passes.map((p) => p.x.buffer as ArrayBuffer) : [req.part.x.buffer as ArrayBuffer];
+    this.worker.postMessage(req, [req.weights.buffer as ArrayBuffer, ...images]);
   }
 
   /** Blocks until the next reply. */
@@ -132,6 +136,8 @@ export function shares(n: number, k: number): number[] {
  * in order.
  */
 export class GradientPool {
+  private readonly reduce = createReduceBuffer();
+
   private constructor(private readonly workers: GradientWorker[]) {}
 
   static start(threads: number, model: ModelChoice, input: InputShape, backend: BackendName): GradientPool {
@@ -186,6 +192,42 @@ export class GradientPool {
       throw e;
     }
     return out;
+  }
+
+  /**
+   * A mean-loss gradient pass over `x` split between the main thread (the first half,
+   * with `local`) and the first worker (the rest), with batch norm synchronised across
+   * the two: the same gradient as one pass over the whole batch, up to float rounding
+   * (sums are taken in another order), and deterministic. Returns the summed result.
+   */
+  splitMeanGradients(weights: ParamSet, x: tf.Tensor4D, labels: tf.Tensor1D, local: (x: tf.Tensor4D, labels: tf.Tensor1D, sync: PairReduce) => LossGradients): LossGradients {
+    const n = x.shape[0];
+    const mine = shares(n, 2)[0];
+    const worker = this.workers[0];
+    const [xs, ys] = [tf.split(x, [mine, n - mine]), tf.split(labels, [mine, n - mine])];
+    try {
+      PairReduce.reset(this.reduce);
+      const part: PassInput = { x: Float32Array.from(xs[1].dataSync() as Float32Array), shape: xs[1].shape as [number, number, number, number], labels: Int32Array.from(ys[1].dataSync() as Int32Array) };
+      worker.post({ kind: 'split', weights: weights.flatten(), part, total: n, reduce: this.reduce });
+      let own: LossGradients;
+      try {
+        own = local(xs[0] as tf.Tensor4D, ys[0] as tf.Tensor1D, new PairReduce(this.reduce, 0, n));
+      } catch (e) {
+        worker.receive(); // the worker's (failed) answer, so the next request starts in sync
+        throw e;
+      }
+      const r = worker.receive();
+      if (r.kind !== 'split') {
+        tf.dispose(own.grads);
+        throw new Error(`gradient worker: ${r.kind === 'error' ? r.message : 'unexpected reply'}`);
+      }
+      const theirs = unflatGrads(r.grads, weights.specs.map((s) => s.shape));
+      const grads = own.grads.map((g, i) => tf.add(g, theirs[i]));
+      tf.dispose([...own.grads, ...theirs]);
+      return { grads, loss: own.loss + r.loss, correct: own.correct + r.correct };
+    } finally {
+      tf.dispose([...xs, ...ys]);
+    }
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@
  * gradient at the new weights, the d_j, and the surrogate's policy gradient.
  */
 import { tf } from '../tf';
-import { correctCount, crossEntropy, updateRunningStats, type ParamSet, type ProxyNet } from '../nn';
+import { correctCount, crossEntropy, updateRunningStats, type BatchSync, type ParamSet, type ProxyNet } from '../nn';
 import type { GradientPool } from './parallel';
 
 export interface LossGradients {
@@ -19,14 +19,18 @@ export interface LossGradients {
 /**
  * Gradient of the cross-entropy w.r.t. every parameter, with batch norm in training
  * mode. `moments` (optional) receives the batch statistics for the running averages.
+ * With `sync`, x is this instance's part of a batch of `sync.batchTotal` images:
+ * batch norm uses the whole batch's statistics, 'mean' divides by the whole batch, and
+ * the result is this part's share (the parts' gradients and losses add up).
  */
-export function lossGradients(net: ProxyNet, weights: ParamSet, x: tf.Tensor4D, labels: tf.Tensor1D, reduction: 'sum' | 'mean', moments?: Map<string, tf.Tensor>): LossGradients {
+export function lossGradients(net: ProxyNet, weights: ParamSet, x: tf.Tensor4D, labels: tf.Tensor1D, reduction: 'sum' | 'mean', moments?: Map<string, tf.Tensor>, sync?: BatchSync): LossGradients {
   let correct: tf.Scalar | undefined;
   const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
-    const logits = net.forward(weights.bind(ws), x, { training: true, moments });
+    const logits = net.forward(weights.bind(ws), x, { training: true, moments, sync });
     correct = tf.keep(correctCount(logits, labels));
     const ce = crossEntropy(logits, labels);
-    return reduction === 'sum' ? tf.sum(ce) : tf.mean(ce);
+    if (reduction === 'sum') return tf.sum(ce);
+    return sync ? tf.div(tf.sum(ce), sync.batchTotal) : tf.mean(ce);
   })([...weights.variables]);
   const loss = value.dataSync()[0];
   value.dispose();
@@ -122,7 +126,8 @@ export interface ModelStepResult {
 /**
  * Steps 2-5: g_0, g_j on summed losses; w' = w - lr [(1 - p_aug) g_0 + p_aug sum_j (p_kj/Z) g_j]
  * assigned to `weights` (the model trains); g_V of the MEAN validation loss at w'; the d_j.
- * Batch-norm running statistics follow the clean batch x0.
+ * Batch-norm running statistics follow the clean batch x0. With a pool, the training
+ * passes are shared out whole and the val pass is split in two with synchronised BN.
  */
 export function modelStep(net: ProxyNet, weights: ParamSet, buffers: ParamSet, t: StepTensors, pAug: number, pk: readonly number[], lr: number, pool?: GradientPool): ModelStepResult {
   const moments = new Map<string, tf.Tensor>();
@@ -145,7 +150,7 @@ export function modelStep(net: ProxyNet, weights: ParamSet, buffers: ParamSet, t
     const next = mixedStep(weights.variables, all, mixingCoefficients(pAug, pk), lr);
     weights.assign(next);
     tf.dispose(next);
-    const gv = lossGradients(net, weights, t.val, t.valLabels, 'mean');
+    const gv = pool && pool.threads > 1 && t.val.shape[0] >= 2 ? pool.splitMeanGradients(weights, t.val, t.valLabels, (x, labels, sync) => lossGradients(net, weights, x, labels, 'mean', undefined, sync)) : lossGradients(net, weights, t.val, t.valLabels, 'mean');
     all.push(gv.grads);
     const dots = gradientDots(all.slice(0, -1), gv.grads);
     return {

@@ -11,6 +11,7 @@ import { createNet, ParamSet, resnetSmall, type InputShape, type ProxyNet } from
 import { tf, useBackend, type BackendName } from '../tf';
 import { Rng } from '../../shared/rng';
 import type { ModelChoice } from './options';
+import { PairReduce } from './pair-reduce';
 import { lossGradients } from './step';
 
 export interface WorkerInit {
@@ -36,7 +37,23 @@ export interface GradRequest {
   readonly passes: readonly PassInput[];
 }
 
-export type WorkerReply = { kind: 'ready' } | { kind: 'grads'; grads: Float32Array[]; losses: number[] } | { kind: 'error'; message: string };
+/** This worker's part of a mean-loss pass over `total` images, with synchronised batch norm. */
+export interface SplitRequest {
+  readonly kind: 'split';
+  readonly weights: Float32Array;
+  readonly part: PassInput;
+  readonly total: number;
+  /** The PairReduce buffer shared with the main thread (this worker is party 1). */
+  readonly reduce: SharedArrayBuffer;
+}
+
+export type WorkerRequest = GradRequest | SplitRequest;
+
+export type WorkerReply =
+  | { kind: 'ready' }
+  | { kind: 'grads'; grads: Float32Array[]; losses: number[] }
+  | { kind: 'split'; grads: Float32Array; loss: number; correct: number }
+  | { kind: 'error'; message: string };
 
 function netFor(model: ModelChoice, input: InputShape): ProxyNet {
   return typeof model === 'string' ? createNet(model, input) : resnetSmall(input, { widths: model.widths });
@@ -72,8 +89,25 @@ async function serve(init: WorkerInit): Promise<void> {
     reply({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
     return;
   }
-  parentPort?.on('message', (req: GradRequest) => {
+  const split = (req: SplitRequest): void => {
+    weights.unflatten(req.weights);
+    const x = tf.tensor4d(req.part.x, req.part.shape);
+    const labels = tf.tensor1d(req.part.labels, 'int32');
     try {
+      const r = lossGradients(net, weights, x, labels, 'mean', undefined, new PairReduce(req.reduce, 1, req.total));
+      const grads = flatGradients(r.grads, weights.count);
+      tf.dispose(r.grads);
+      reply({ kind: 'split', grads, loss: r.loss, correct: r.correct }, [grads.buffer as ArrayBuffer]);
+    } finally {
+      tf.dispose([x, labels]);
+    }
+  };
+  parentPort?.on('message', (req: WorkerRequest) => {
+    try {
+      if (req.kind === 'split') {
+        split(req);
+        return;
+      }
       weights.unflatten(req.weights);
       const grads: Float32Array[] = [];
       const losses: number[] = [];

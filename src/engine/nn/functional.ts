@@ -5,7 +5,7 @@
  * batchNorm gradient goes through a slow Tile on the wasm backend, that form does not.
  */
 import { tf } from '../tf';
-import { batchNormInfer, batchNormTrain } from './layers';
+import { batchNormInfer, batchNormTrain, type BatchSync } from './layers';
 import type { ParamSpec, Params } from './params';
 
 export const BN_EPSILON = 1e-5;
@@ -24,6 +24,8 @@ export interface ForwardMode {
    * (tf.keep), so they survive tf.grads' scope; the caller disposes them.
    */
   readonly moments?: Map<string, tf.Tensor>;
+  /** Training mode: batch statistics over a batch shared with other instances. */
+  readonly sync?: BatchSync;
 }
 
 export function param(params: Params, name: string): tf.Tensor {
@@ -65,7 +67,7 @@ export function batchNorm(params: Params, name: string, x: tf.Tensor4D, mode: Fo
     const variance = param(mode.buffers, `${name}.var`) as tf.Tensor1D;
     return batchNormInfer(x, gamma, beta, mean, variance, BN_EPSILON);
   }
-  const { y, mean, variance } = batchNormTrain(x, gamma, beta, BN_EPSILON);
+  const { y, mean, variance } = batchNormTrain(x, gamma, beta, BN_EPSILON, mode.sync);
   if (mode.moments) {
     // Running variance is unbiased (PyTorch's convention); the batch uses the biased one.
     const count = x.size / x.shape[3];

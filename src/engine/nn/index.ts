@@ -6,6 +6,7 @@ import { wideResNet } from './wrn';
 export type { InputShape, ProxyNet } from './net';
 export { ParamSet, decodeFloats, encodeFloats, type ParamSpec, type Params, type StoredTensor } from './params';
 export { updateRunningStats, type ForwardMode } from './functional';
+export type { BatchSync } from './layers';
 export { correctCount, crossEntropy } from './loss';
 export { resnetSmall } from './resnet';
 export { wideResNet } from './wrn';
