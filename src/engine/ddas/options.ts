@@ -53,9 +53,11 @@ export interface DdasOptions {
   /** Measure accuracy on the whole search-val split after each epoch. Default true. */
   readonly evalEachEpoch?: boolean;
   /**
-   * Instances (main thread + workers) sharing a step's J + 1 gradient passes. Default 1;
-   * 'auto' = min(2, cores) on wasm. Any value gives the same results bit for bit, so it
-   * is a run-time choice and not part of the checkpointed options.
+   * Instances (main thread + workers) sharing a step's J + 1 gradient passes and, with
+   * two or more, the val pass (split in two with synchronised batch norm). Default 1;
+   * 'auto' = min(2, cores) on wasm. A search is deterministic for a given seed, backend
+   * and thread count; 1 and 2 threads agree up to float rounding (the val pass sums in
+   * another order), so this is a run-time choice and not part of the checkpointed options.
    */
   readonly threads?: number | 'auto';
 }

@@ -5,9 +5,11 @@
  *
  * The main thread stays synchronous (DdasSearch.step() is): it posts the work, runs its
  * own passes, then blocks on an Atomics counter the worker bumps after each reply and
- * takes the reply with receiveMessageOnPort. Each pass is computed whole by one
- * instance of the same backend and kernels on bit-identical inputs, so the gradients,
- * and therefore the search, equal the single-thread path exactly (tested).
+ * takes the reply with receiveMessageOnPort. Each training pass is computed whole by one
+ * instance of the same backend and kernels on bit-identical inputs, so its gradient
+ * equals the single-thread one exactly. The val pass is split between the main thread
+ * and the first worker with synchronised batch norm (pair-reduce.ts): deterministic, and
+ * equal to the single-thread gradient up to float rounding (tested).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
