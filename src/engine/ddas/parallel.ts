@@ -28,6 +28,8 @@ export type ThreadsOption = number | 'auto';
 
 const READY_TIMEOUT_MS = 60_000;
 const REPLY_TIMEOUT_MS = 600_000;
+/** After a failed split pass: the worker fails too once its barrier wait (pair-reduce.ts) times out. */
+const SPLIT_ABORT_WAIT_MS = 150_000;
 
 /** The worker script: bundled next to the engine, or the TypeScript source (tsx in dev). */
 function workerScript(): { file: string; hook?: string } | undefined {
@@ -215,7 +217,13 @@ export class GradientPool {
       try {
         own = local(xs[0] as tf.Tensor4D, ys[0] as tf.Tensor1D, new PairReduce(this.reduce, 0, n));
       } catch (e) {
-        worker.receive(); // the worker's (failed) answer, so the next request starts in sync
+        // Take the worker's (failed) answer so the next request starts in sync; a dead
+        // worker owes none, and the error to report is this one.
+        try {
+          worker.receive(SPLIT_ABORT_WAIT_MS);
+        } catch {
+          // nothing more to take
+        }
         throw e;
       }
       const r = worker.receive();
