@@ -33,11 +33,8 @@ import { batchTensors, channelStats, setSize } from '../src/engine/ddas/data';
 import { drawSubPolicy, logit, sigmoid, softmax, subPolicyPlans, subPolicyProbability, type SubPolicy } from '../src/engine/ddas/distribution';
 import { gradientDots, lossGradients, mixedStep, mixingCoefficients, normaliseD, surrogateGradient } from '../src/engine/ddas/step';
 import { adamInit, adamStep, type AdamState } from '../src/engine/ddas/adam';
+import { median, PYTHON, ratio, ROOT } from './common';
 
-/** bench/, also when bench/run.mjs runs this file bundled from bench/out/build. */
-const BENCH = process.env.DDAS_BENCH_DIR ?? __dirname;
-const ROOT = path.resolve(BENCH, '..');
-const PYTHON = '/usr/bin/python3';
 const FMNIST_DIRS = ['/usr/share/datasets/fashion-mnist', path.join(ROOT, 'sample/fashion-mnist')];
 const SPLIT = { train: 2000, val: 2000 };
 const PLAIN_BATCH = 128;
@@ -138,12 +135,6 @@ function inputOf(data: SearchData): InputShape {
 }
 
 // ---- timing helpers --------------------------------------------------------------------
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {
   const u = process.cpuUsage(since);
@@ -497,7 +488,6 @@ function runPeer(shapes: readonly Shape[], s: Settings, dir: string): Promise<Pe
 const f0 = (v: number): string => v.toFixed(0);
 const f1 = (v: number): string => v.toFixed(1);
 const pct = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)}%`;
-const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');

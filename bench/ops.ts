@@ -29,12 +29,9 @@ import { buildSpace, DDAS_CIFAR_OPS } from '../src/shared/space';
 import { tf, useBackend } from '../src/engine/tf';
 import { applyPlans, augmentBatch, type ImageBatch } from '../src/engine/augment';
 import { programFromPlans, runProgram } from '../src/engine/augment/program';
+import { BENCH, median, PYTHON, ratio, ROOT } from './common';
 
-/** bench/, also when bench/run.mjs runs this file bundled from bench/out/build. */
-const BENCH = process.env.DDAS_BENCH_DIR ?? __dirname;
-const ROOT = path.resolve(BENCH, '..');
 const FMNIST = '/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz';
-const PYTHON = '/usr/bin/python3';
 const SIDE = 32;
 const MAGNITUDE = 0.5;
 const TARGET_RATIO = 5;
@@ -134,12 +131,6 @@ interface Stats {
   readonly imagesPerRep: number;
   /** Median images per second of this process's CPU time (robust to other load on the cores). */
   readonly cpuMedian: number;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** Runs `batchFn` (one batch of `batchSize` images, synchronous to the last byte). */
@@ -284,10 +275,6 @@ function runPeer(images: Images, s: Settings, perOp = true): Promise<PeerReport>
 
 function fmt(v: number): string {
   return Math.round(v).toLocaleString('en-US');
-}
-
-function ratio(a: number, b: number): string {
-  return `${(a / b).toFixed(2)}x`;
 }
 
 function paramText(op: OpName): string {

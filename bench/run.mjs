@@ -13,7 +13,7 @@ const bench = path.dirname(fileURLToPath(import.meta.url));
 const [name, ...args] = process.argv.slice(2);
 const entry = name ? path.join(bench, `${name}.ts`) : '';
 if (!name || !fs.existsSync(entry)) {
-  const names = fs.readdirSync(bench).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+  const names = fs.readdirSync(bench).filter((f) => f.endsWith('.ts') && f !== 'common.ts').map((f) => f.slice(0, -3));
   console.error(`usage: node bench/run.mjs NAME [args]; NAME is one of: ${names.join(', ')}`);
   process.exit(2);
 }
