@@ -174,7 +174,13 @@ describe('e2e: search a policy on the sample and commit it (issue 4, scenario a)
     assert.equal(last.pAug, last.pAugCard, 'the header and the p_aug card agree');
     const charts = new Set(seen.map((r) => r.pAugChart).filter(Boolean));
     assert.ok(charts.size >= 2, 'the p_aug chart was redrawn as the search progressed');
-    assert.ok(last.samples > 0, 'augmented sample images are shown');
+    // Previews are rendered after each epoch's snapshot, asynchronously: on a fast search
+    // the last ones can land just after the panel says done.
+    const shown = await waitUntil('augmented sample images in the panel', async () => {
+      const r = await readPanel(page);
+      return r.samples > 0 ? r : undefined;
+    }, 60_000, 500).catch(() => last);
+    assert.ok(shown.samples > 0, 'augmented sample images are shown');
     assert.match(last.accuracy, /%/, 'validation accuracy is shown');
     const frame = await panelFrame(page);
     const sampleSize = await frame.locator('.card-samples img.sample').first().evaluate((img) => (img as HTMLImageElement).naturalWidth);
