@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.vscode-test/**', 'bench/out/**', '**/.tmp/**', 'test/fixtures/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.vscode-test/**', 'bench/out/**', '**/.tmp/**', 'test/fixtures/**', 'src/engine/backend/simd/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,6 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { Rng } from '../src/shared/rng';
 import { tf, useBackend } from '../src/engine/tf';
 import { registerWasmTrainingKernels, trainingKernelsOn } from '../src/engine/backend/kernels';
+import { simdKernelsDisabled } from '../src/engine/backend/simd';
 import { openDataset } from '../src/engine/data';
 import { applyPlans } from '../src/engine/augment';
 import { createNet, ParamSet, updateRunningStats, type InputShape, type ProxyNet } from '../src/engine/nn';
@@ -577,7 +578,7 @@ async function main(): Promise<void> {
   if (Math.max(os.loadavg()[0], Number(loadBefore.split(' / ')[0])) > os.cpus().length * 0.75) {
     L.push(`- **Warning: the machine was busy (1-minute load above ${(os.cpus().length * 0.75).toFixed(1)}); wall-clock figures are inflated and the PyTorch 2-thread rows suffer most. Rerun on an idle machine.**`);
   }
-  L.push(`- TypeScript: Node ${process.version}, tfjs-core ${tf.version_core}, backend wasm (XNNPACK${simd ? ', SIMD' : ''}, 1 thread per instance; DdasSearch threads: ${searchThreads}), our kernels: ${trainingKernelsOn('wasm').join(', ')}`);
+  L.push(`- TypeScript: Node ${process.version}, tfjs-core ${tf.version_core}, backend wasm (XNNPACK${simd ? ', SIMD' : ''}, 1 thread per instance; DdasSearch threads: ${searchThreads}), our kernels: ${trainingKernelsOn('wasm').join(', ')}; wasm SIMD kernels (filter gradient, phase interleave, fused batch norm): ${simdKernelsDisabled() ? 'off (DDAS_WASM_SIMD_KERNELS)' : 'on'}`);
   L.push(
     peer
       ? `- PyTorch peer: Python ${peer.python}, torch ${peer.torch}, torchvision ${peer.torchvision} (default ${peer.defaultThreads} thread(s), ${peer.interopThreads} inter-op), CPU, float32, NCHW; \`torch.set_num_threads(2)\` and \`(1)\``
@@ -709,7 +710,7 @@ async function main(): Promise<void> {
     L.push(table(['kernel', 'calls', 'ms', '% of step'], rows));
     L.push('');
   }
-  L.push('Conv2DBackpropFilter / Conv2DBackpropInput are our composed kernels (src/engine/backend/kernels): each time includes the forward Conv2D, Transpose, PadV2 and Slice calls they make directly (not listed separately). customGrad wrappers (batch norm) are left out of the sums, their inner kernels are counted.');
+  L.push('Conv2DBackpropFilter / Conv2DBackpropInput are our kernels (src/engine/backend/kernels, src/engine/backend/simd): each time includes the forward Conv2D, Transpose, PadV2 and Slice calls they make directly (not listed separately). Ddas* kernels are our fused batch-norm passes. customGrad wrappers (batch norm) are left out of the sums, their inner kernels are counted.');
   L.push('');
 
   const md = L.join('\n');

@@ -4,14 +4,18 @@
  * 128 on the wasm backend with and without our gradient kernels, and on the pure-JS cpu
  * backend for a single step.
  *
- *   npx tsx bench/kernels.ts [--steps 5] [--batch 128] [--shapes cifar,mnist] [--only REGEX] [--no-cpu] [--cpu-stock]
+ *   npx tsx bench/kernels.ts [--steps 5] [--batch 128] [--shapes cifar,mnist] [--only REGEX] [--no-cpu] [--cpu-stock] [--no-layers]
  *
+ * First, per layer of the net: each gradient kernel with our wasm SIMD kernels off
+ * (composed from XNNPACK convs) and on, and batch norm's forward + backward with stock
+ * ops and fused. Then whole training steps per configuration.
  * Each cell is images/s by wall clock and, in brackets, by this process's CPU time:
  * the backends use one thread, so the second figure is what an idle machine would
  * show when other work shares the cores.
  */
 import { tf, useBackend } from '../src/engine/tf';
-import { registerTrainingKernels, unregisterTrainingKernels, type TrainingKernelName } from '../src/engine/backend/kernels';
+import { registerTrainingKernels, registerWasmTrainingKernels, unregisterTrainingKernels, type TrainingKernelName } from '../src/engine/backend/kernels';
+import { registerSimdBatchNormKernels } from '../src/engine/backend/simd';
 import { batchNormTrain } from '../src/engine/nn/layers';
 
 type BatchNorm = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor4D;
@@ -86,6 +90,8 @@ interface Variant {
   label: string;
   backend: 'wasm' | 'cpu';
   kernels: readonly TrainingKernelName[];
+  /** Our wasm SIMD kernels (filter gradient, phase interleave, batch norm) on; else composed. */
+  simd?: boolean;
   bn: BatchNorm;
   steps: (n: number) => number;
   /** Run one untimed step first (operator creation); too costly on plain JS. */
@@ -94,9 +100,17 @@ interface Variant {
 
 const ALL: readonly TrainingKernelName[] = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
 
+/** Sets DDAS_WASM_SIMD_KERNELS, which our kernels read on every call. */
+function setSimd(on: boolean): void {
+  if (on) delete process.env.DDAS_WASM_SIMD_KERNELS;
+  else process.env.DDAS_WASM_SIMD_KERNELS = 'off';
+}
+
 async function measure(v: Variant, shape: [number, number, number], batch: number, steps: number): Promise<string> {
   unregisterTrainingKernels(v.backend);
   if (v.kernels.length) registerTrainingKernels(v.backend, v.kernels);
+  if (v.simd) registerSimdBatchNormKernels();
+  setSimd(v.simd ?? false);
   await useBackend(v.backend);
   const net = resnet8(shape[2]);
   const x = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 2) as tf.Tensor4D;
@@ -121,6 +135,95 @@ async function measure(v: Variant, shape: [number, number, number], batch: numbe
   }
 }
 
+// ---- per layer: each gradient kernel with our SIMD kernels on and off --------------------------
+
+interface Layer {
+  name: string;
+  x: [number, number, number, number];
+  k: number;
+  co: number;
+  stride: number;
+}
+
+/** The proxy net's convolutions (bench/ddas.ts's resnet-small) at batch `n`. */
+function layers(n: number): Layer[] {
+  return [
+    { name: 'stem, 28x28x1', x: [n, 28, 28, 1], k: 3, co: 16, stride: 1 },
+    { name: 'stem, 32x32x3', x: [n, 32, 32, 3], k: 3, co: 16, stride: 1 },
+    { name: 'stage 1 (x3 per pass)', x: [n, 28, 28, 16], k: 3, co: 16, stride: 1 },
+    { name: 'stage 2 conv1, stride 2', x: [n, 28, 28, 16], k: 3, co: 32, stride: 2 },
+    { name: 'stage 2 projection 1x1, stride 2', x: [n, 28, 28, 16], k: 1, co: 32, stride: 2 },
+    { name: 'stage 2 conv2', x: [n, 14, 14, 32], k: 3, co: 32, stride: 1 },
+    { name: 'stage 3 conv1, stride 2', x: [n, 14, 14, 32], k: 3, co: 64, stride: 2 },
+    { name: 'stage 3 projection 1x1, stride 2', x: [n, 14, 14, 32], k: 1, co: 64, stride: 2 },
+    { name: 'stage 3 conv2', x: [n, 7, 7, 64], k: 3, co: 64, stride: 1 },
+  ];
+}
+
+/** Best of `reps` wall-clock runs of `f`, in ms (each result read back, then freed). */
+function bestMs(f: () => tf.Tensor | tf.Tensor[], reps = 5): number {
+  let best = Infinity;
+  for (let r = 0; r < reps + 1; r++) {
+    const t0 = performance.now();
+    const out = f();
+    for (const t of [out].flat()) t.dataSync();
+    const ms = performance.now() - t0;
+    if (r > 0) best = Math.min(best, ms); // the first run creates XNNPACK operators
+    tf.dispose(out);
+  }
+  return best;
+}
+
+const cell = (composed: number, simd: number): string => `${composed.toFixed(1)} -> **${simd.toFixed(1)}** (${(composed / simd).toFixed(2)}x)`;
+
+/** Per-layer table: forward conv, then each gradient composed -> with our SIMD kernels. */
+async function layerTable(batch: number): Promise<string> {
+  await useBackend('wasm');
+  registerWasmTrainingKernels();
+  const rows: string[] = [];
+  const both = (f: () => tf.Tensor | tf.Tensor[]): [number, number] => {
+    setSimd(false);
+    const off = bestMs(f);
+    setSimd(true);
+    return [off, bestMs(f)];
+  };
+  for (const l of layers(batch)) {
+    const [n, h, w, ci] = l.x;
+    const x = tf.randomNormal(l.x, 0, 1, 'float32', 1) as tf.Tensor4D;
+    const filter = tf.randomNormal([l.k, l.k, ci, l.co], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const y = tf.conv2d(x, filter, l.stride, 'same');
+    const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3) as tf.Tensor4D;
+    const attrs = { strides: [l.stride, l.stride], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: 'floor' } as const;
+    const fwd = bestMs(() => tf.conv2d(x, filter, l.stride, 'same'));
+    const dw = both(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: filter.shape }) as tf.Tensor);
+    const dx = both(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: [n, h, w, ci] }) as tf.Tensor);
+    rows.push(`| ${l.name} | [${l.x.join(', ')}] -> ${l.co}, ${l.k}x${l.k} | ${fwd.toFixed(1)} | ${cell(...dw)} | ${cell(...dx)} |`);
+    tf.dispose([x, filter, y, dy]);
+  }
+  const bnRows: string[] = [];
+  for (const shape of [[batch, 28, 28, 16], [batch, 14, 14, 32], [batch, 7, 7, 64]] as [number, number, number, number][]) {
+    const x = tf.randomNormal(shape, 1, 2, 'float32', 4) as tf.Tensor4D;
+    const gamma = tf.ones([shape[3]]) as tf.Tensor1D;
+    const beta = tf.zeros([shape[3]]) as tf.Tensor1D;
+    const w = tf.randomNormal(shape, 0, 1, 'float32', 5);
+    const loss = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar => tf.sum(tf.mul(batchNormTrain(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D).y, w));
+    const [off, on] = both(() => tf.grads(loss)([x, gamma, beta]));
+    bnRows.push(`| [${shape.join(', ')}] | ${cell(off, on)} |`);
+    tf.dispose([x, gamma, beta, w]);
+  }
+  setSimd(true);
+  return [
+    `Each gradient kernel, composed (DDAS_WASM_SIMD_KERNELS=off) -> with our SIMD kernels, ms (best of 5), batch ${batch}:\n`,
+    '| layer | shape | forward Conv2D | Conv2DBackpropFilter | Conv2DBackpropInput |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '\nbatchNormTrain forward + backward (tf.grads), stock ops -> our fused kernels, ms (best of 5):\n',
+    '| x | composed -> fused |',
+    '|---|---|',
+    ...bnRows,
+  ].join('\n');
+}
+
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
@@ -133,6 +236,7 @@ async function main(): Promise<void> {
     .split(',')
     .map((s): [string, [number, number, number]] => (s === 'mnist' ? ['28x28x1', [28, 28, 1]] : ['32x32x3', [32, 32, 3]]));
   const variants: Variant[] = [
+    { label: 'wasm + our 4 gradient kernels with SIMD + batchNormTrain (fused)', backend: 'wasm', kernels: ALL, simd: true, bn: oursBN, steps: (n) => n, warmup: true },
     { label: 'wasm + our 4 gradient kernels + batchNormTrain', backend: 'wasm', kernels: ALL, bn: oursBN, steps: (n) => n, warmup: true },
     { label: 'wasm + our 4 gradient kernels, stock tf.batchNorm', backend: 'wasm', kernels: ALL, bn: stockBN, steps: (n) => n, warmup: true },
     { label: 'wasm + our filter-gradient kernel only, batchNormTrain', backend: 'wasm', kernels: ['Conv2DBackpropFilter'], bn: oursBN, steps: (n) => Math.max(1, Math.ceil(n / 2)), warmup: true },
@@ -144,6 +248,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--cpu-stock')) {
     variants.push({ label: 'stock cpu (pure JS), stock tf.batchNorm', backend: 'cpu', kernels: [], bn: stockBN, steps: () => 1, warmup: false });
   }
+  if (!process.argv.includes('--no-layers')) console.log(`${await layerTable(batch)}\n`);
   await useBackend('wasm');
   const only = new RegExp(arg('only', '.'));
   const chosen = variants.filter((v) => only.test(v.label));

@@ -71,6 +71,8 @@ const convCases: ConvCase[] = [
   { x: [2, 8, 8, 1], k: [3, 3], out: 3, stride: 1, pad: 1 },
   { x: [2, 16, 16, 8], k: [3, 3], out: 12, stride: 2, pad: 'same' }, // polyphase input gradient, proxy-net shape
   { x: [2, 13, 11, 3], k: [3, 3], out: 4, stride: 3, pad: 'same' },
+  // SIMD filter gradient: row blocks of 4 with a remainder, a 4-channel tile plus one, 8 + 4 outputs.
+  { x: [2, 15, 13, 5], k: [3, 3], out: 12, stride: 1, pad: 'same' },
 ];
 
 function convShapes(c: ConvCase, depthwise: boolean): { filter: Shape4; dy: Shape4 } {
@@ -80,6 +82,19 @@ function convShapes(c: ConvCase, depthwise: boolean): { filter: Shape4; dy: Shap
 }
 
 const label = (c: ConvCase): string => `x=[${c.x}] k=${c.k.join('x')} out=${c.out} stride=${String(c.stride)} pad=${JSON.stringify(c.pad)}`;
+
+/** Runs `body` with our wasm SIMD kernels on or off (DDAS_WASM_SIMD_KERNELS). */
+async function withSimd(mode: 'simd' | 'composed', body: () => Promise<void>): Promise<void> {
+  const saved = process.env.DDAS_WASM_SIMD_KERNELS;
+  if (mode === 'composed') process.env.DDAS_WASM_SIMD_KERNELS = 'off';
+  else delete process.env.DDAS_WASM_SIMD_KERNELS;
+  try {
+    await body();
+  } finally {
+    if (saved === undefined) delete process.env.DDAS_WASM_SIMD_KERNELS;
+    else process.env.DDAS_WASM_SIMD_KERNELS = saved;
+  }
+}
 
 describe('wasm training kernels', function () {
   this.timeout(20000);
@@ -106,24 +121,30 @@ describe('wasm training kernels', function () {
     assert.deepEqual(trainingKernelsOn('cpu'), []);
   });
 
+  // On wasm with Co % 4 == 0 the filter gradient is our SIMD kernel and DepthToSpace
+  // (stride-2 input gradients) our SIMD copy; 'composed' switches both off.
   for (const [i, c] of convCases.entries()) {
-    it(`Conv2DBackpropFilter / Conv2DBackpropInput match cpu: ${label(c)}`, async () => {
-      const { filter, dy } = convShapes(c, false);
-      const common = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: 'floor' } as tf.NamedAttrMap;
-      const x = { shape: c.x, data: values(size(c.x), 11 + i) };
-      const g = { shape: dy, data: values(size(dy), 23 + i) };
-      const f = { shape: filter, data: values(size(filter), 37 + i) };
-      const fAttrs = { ...common, filterShape: filter };
-      const want = await runOn('cpu', 'Conv2DBackpropFilter', { x, dy: g }, fAttrs);
-      const got = await runOn('wasm', 'Conv2DBackpropFilter', { x, dy: g }, fAttrs);
-      assert.deepEqual(got.shape, filter);
-      assertClose(got.data, want.data, 'filter gradient');
-      const iAttrs = { ...common, inputShape: c.x };
-      const wantX = await runOn('cpu', 'Conv2DBackpropInput', { dy: g, filter: f }, iAttrs);
-      const gotX = await runOn('wasm', 'Conv2DBackpropInput', { dy: g, filter: f }, iAttrs);
-      assert.deepEqual(gotX.shape, c.x);
-      assertClose(gotX.data, wantX.data, 'input gradient');
-    });
+    for (const mode of ['simd', 'composed'] as const) {
+      it(`Conv2DBackpropFilter / Conv2DBackpropInput match cpu (${mode}): ${label(c)}`, () => withSimd(mode, () => conv2dGradsMatchCpu(c, i)));
+    }
+  }
+
+  async function conv2dGradsMatchCpu(c: ConvCase, i: number): Promise<void> {
+    const { filter, dy } = convShapes(c, false);
+    const common = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: 'floor' } as tf.NamedAttrMap;
+    const x = { shape: c.x, data: values(size(c.x), 11 + i) };
+    const g = { shape: dy, data: values(size(dy), 23 + i) };
+    const f = { shape: filter, data: values(size(filter), 37 + i) };
+    const fAttrs = { ...common, filterShape: filter };
+    const want = await runOn('cpu', 'Conv2DBackpropFilter', { x, dy: g }, fAttrs);
+    const got = await runOn('wasm', 'Conv2DBackpropFilter', { x, dy: g }, fAttrs);
+    assert.deepEqual(got.shape, filter);
+    assertClose(got.data, want.data, 'filter gradient');
+    const iAttrs = { ...common, inputShape: c.x };
+    const wantX = await runOn('cpu', 'Conv2DBackpropInput', { dy: g, filter: f }, iAttrs);
+    const gotX = await runOn('wasm', 'Conv2DBackpropInput', { dy: g, filter: f }, iAttrs);
+    assert.deepEqual(gotX.shape, c.x);
+    assertClose(gotX.data, wantX.data, 'input gradient');
   }
 
   for (const [i, base] of convCases.filter((c) => typeof c.stride === 'number').entries()) {
@@ -221,26 +242,58 @@ describe('wasm training kernels', function () {
     names.forEach((n, i) => assertClose(got[i], want[i], `d loss / d ${n}`));
   });
 
-  it('batchNormTrain normalises per channel and its gradient matches tf.batchNorm', async () => {
-    await useBackend('cpu');
-    const x = tf.tensor4d(values(4 * 5 * 5 * 3, 7), [4, 5, 5, 3]);
-    const gamma = tf.tensor1d([1.5, 0.5, -1]);
-    const beta = tf.tensor1d([0, 1, 2]);
-    const w = tf.tensor4d(values(4 * 5 * 5 * 3, 8), [4, 5, 5, 3]); // a loss that weighs every output
-    const ours = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar =>
-      tf.sum(tf.mul(batchNormTrain(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3).y, w));
-    const stock = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar => {
-      const { mean, variance } = tf.moments(a, [0, 1, 2]);
-      return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-3), w));
-    };
-    const { y, mean, variance } = batchNormTrain(x, gamma, beta, 1e-3);
-    const yMoments = tf.moments(y, [0, 1, 2]);
-    assertClose(await yMoments.mean.data(), [0, 1, 2], 'mean of y is beta', 1e-5);
-    assertClose(await mean.data(), await tf.moments(x, [0, 1, 2]).mean.data(), 'batch mean');
-    assert.equal(variance.shape[0], 3);
-    const gOurs = tf.grads(ours)([x, gamma, beta]);
-    const gStock = tf.grads(stock)([x, gamma, beta]);
-    for (let i = 0; i < 3; i++) assertClose(await gOurs[i].data(), await gStock[i].data(), `gradient ${i}`);
+  // wasm 'simd' with 8 channels runs our fused kernels (rows 189: blocks of 64 and a
+  // remainder); 6 channels, 'composed' and cpu run the stock-op form.
+  const bnCases = [
+    ['cpu', 'composed', [4, 5, 5, 3]],
+    ['wasm', 'composed', [3, 9, 7, 8]],
+    ['wasm', 'simd', [3, 9, 7, 8]],
+    ['wasm', 'simd', [2, 5, 3, 6]],
+  ] as const;
+  for (const [backend, mode, shape] of bnCases) {
+    it(`batchNormTrain normalises per channel and its gradient matches tf.batchNorm: ${backend} ${mode} [${shape}]`, () =>
+      withSimd(mode, async () => {
+        await useBackend(backend);
+        const c = shape[3];
+        const x = tf.add(tf.tensor4d(values(size(shape), 7), [...shape]), 3); // a mean well away from 0
+        const gamma = tf.tensor1d(Array.from({ length: c }, (_, i) => 1.5 - 0.4 * i));
+        const beta = tf.tensor1d(Array.from({ length: c }, (_, i) => i - 1));
+        const w = tf.tensor4d(values(size(shape), 8), [...shape]); // a loss that weighs every output
+        const ours = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar =>
+          tf.sum(tf.mul(batchNormTrain(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3).y, w));
+        const stock = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar => {
+          const { mean, variance } = tf.moments(a, [0, 1, 2]);
+          return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-3), w));
+        };
+        const { y, mean, variance } = batchNormTrain(x as tf.Tensor4D, gamma, beta, 1e-3);
+        const fused = backend === 'wasm' && mode === 'simd' && c % 4 === 0;
+        const { kernelNames } = await tf.profile(() => batchNormTrain(x as tf.Tensor4D, gamma, beta, 1e-3).y);
+        assert.equal(kernelNames.includes('DdasChannelSums'), fused, `fused kernels ${fused ? 'not ' : ''}used: ${kernelNames.join(', ')}`);
+        const moments = tf.moments(x, [0, 1, 2]);
+        assertClose(await tf.moments(y, [0, 1, 2]).mean.data(), await beta.data(), 'mean of y is beta', 1e-5);
+        assertClose(await mean.data(), await moments.mean.data(), 'batch mean');
+        assertClose(await variance.data(), await moments.variance.data(), 'batch variance');
+        const gOurs = tf.grads(ours)([x, gamma, beta]);
+        const gStock = tf.grads(stock)([x, gamma, beta]);
+        for (let i = 0; i < 3; i++) assertClose(await gOurs[i].data(), await gStock[i].data(), `gradient ${i}`);
+      }));
+  }
+
+  it('Identity and same-dtype Cast share the buffer on wasm; other casts still convert; nothing leaks', async () => {
+    await useBackend('wasm');
+    const ids = tf.engine().backend.numDataIds();
+    const x = tf.tensor1d([1.75, -2.5, 3]);
+    const copy = tf.clone(x);
+    const same = tf.cast(x, 'float32');
+    assert.equal(copy.dataId, x.dataId, 'clone made a copy');
+    assert.equal(same.dataId, x.dataId, 'float32 -> float32 cast made a copy');
+    x.dispose();
+    assert.deepEqual(Array.from(await copy.data()), [1.75, -2.5, 3], 'a shared buffer outlives the first owner');
+    const ints = tf.cast(copy, 'int32');
+    assert.notEqual(ints.dataId, copy.dataId);
+    assert.deepEqual(Array.from(await ints.data()), [1, -2, 3]);
+    tf.dispose([copy, same, ints]);
+    assert.equal(tf.engine().backend.numDataIds(), ids, 'buffers leaked');
   });
 
   it('unregistering restores the stock wasm kernels', async () => {

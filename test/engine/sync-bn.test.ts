@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import type { BatchSync } from '../../src/engine/nn';
+import { registerWasmTrainingKernels } from '../../src/engine/backend/kernels';
 import { batchNormTrain } from '../../src/engine/nn/layers';
 import { tf, useBackend } from '../../src/engine/tf';
 import { Rng } from '../../src/shared/rng';
@@ -31,29 +32,33 @@ function run(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, w: tf.Tensor
 
 describe('synchronised batch norm', function () {
   before(async function () {
+    registerWasmTrainingKernels();
     await useBackend('wasm');
   });
 
-  it('uses the whole batch statistics and returns this part gradient share', function () {
-    const x = random([3, 5, 4, 6], 1) as tf.Tensor4D;
-    const w = random([3, 5, 4, 6], 2);
-    const gamma = random([6], 3) as tf.Tensor1D;
-    const beta = random([6], 4) as tf.Tensor1D;
-    const exchanged: number[] = [];
-    const twin: BatchSync = {
-      batchTotal: 6,
-      allReduce: (local) => {
-        exchanged.push(local.length);
-        return local.map((v) => 2 * v);
-      },
-    };
-    const alone = run(x, gamma, beta, w);
-    const part = run(x, gamma, beta, w, twin);
-    assert.deepEqual(part, alone);
-    // Forward: the sums for the mean and the variance; backward: dbeta and sum(dy x) in one.
-    assert.deepEqual(exchanged.slice(-3), [6, 6, 12]);
-    tf.dispose([x, w, gamma, beta]);
-  });
+  // 8 channels: our fused wasm kernels; 6: the stock-op form (see BnOps in layers.ts).
+  for (const c of [6, 8]) {
+    it(`uses the whole batch statistics and returns this part gradient share (${c} channels)`, function () {
+      const x = random([3, 5, 4, c], 1) as tf.Tensor4D;
+      const w = random([3, 5, 4, c], 2);
+      const gamma = random([c], 3) as tf.Tensor1D;
+      const beta = random([c], 4) as tf.Tensor1D;
+      const exchanged: number[] = [];
+      const twin: BatchSync = {
+        batchTotal: 6,
+        allReduce: (local) => {
+          exchanged.push(local.length);
+          return local.map((v) => 2 * v);
+        },
+      };
+      const alone = run(x, gamma, beta, w);
+      const part = run(x, gamma, beta, w, twin);
+      assert.deepEqual(part, alone);
+      // Forward: the sums for the mean and the variance; backward: dbeta and sum(dy x) in one.
+      assert.deepEqual(exchanged.slice(-3), [c, c, 2 * c]);
+      tf.dispose([x, w, gamma, beta]);
+    });
+  }
 
   it('differs from plain batch norm when the other part holds other images', function () {
     const x = random([2, 3, 3, 4], 5) as tf.Tensor4D;

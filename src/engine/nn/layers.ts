@@ -3,6 +3,7 @@
  * on fast kernels of every backend.
  */
 import { tf } from '../tf';
+import { BN_KERNELS, SimdKernels, simdKernels } from '../backend/simd';
 
 /**
  * Synchronised batch norm: the instances that each hold part of one logical batch
@@ -16,7 +17,7 @@ export interface BatchSync {
   allReduce(local: Float32Array): Float32Array;
 }
 
-/** The sum over instances of a per-channel [1, C] or [C] tensor. */
+/** The sum over instances of a per-channel [C] tensor. */
 function reduced(t: tf.Tensor, sync: BatchSync | undefined): tf.Tensor {
   if (!sync) return t;
   return tf.tensor(sync.allReduce(t.dataSync() as Float32Array), t.shape, 'float32');
@@ -29,16 +30,45 @@ export interface BatchNormTrainResult {
   variance: tf.Tensor1D;
 }
 
+/** The full-size passes batch norm makes; every other step is on [C] vectors. */
+interface BnOps {
+  /** Per-channel sums [C] of x, or of (x - centre)^2. */
+  sums(x: tf.Tensor4D, centre?: tf.Tensor1D): tf.Tensor1D;
+  /** Per-channel sums of dy, then of dy * x, as one [2C] vector. */
+  gradSums(dy: tf.Tensor4D, x: tf.Tensor4D): tf.Tensor1D;
+  /** u*a + shift, or u*a + v*b + shift, with a, b, shift per channel. */
+  affine(u: tf.Tensor4D, a: tf.Tensor1D, shift: tf.Tensor1D, v?: tf.Tensor4D, b?: tf.Tensor1D): tf.Tensor4D;
+}
+
 /**
- * Per-channel sums of NHWC `x` as [1, C]: a global AvgPool over H, W (XNNPACK, one pass,
+ * Per-channel sums of NHWC `x` as [C]: a global AvgPool over H, W (XNNPACK, one pass,
  * no transpose) times H*W, then a [1, N] x [N, C] matMul over the images. On wasm this is
  * ~2-8x faster than a [1, M] x [M, C] matMul with a row of ones, and 15-35x faster than
  * Sum over axes 0..2 (which transposes the whole tensor first).
  */
-function channelSum(x: tf.Tensor4D): tf.Tensor2D {
+function channelSum(x: tf.Tensor4D): tf.Tensor1D {
   const [n, h, w, c] = x.shape;
   const perImage = h * w === 1 ? tf.reshape(x, [n, c]) : tf.mul(tf.reshape(tf.avgPool(x, [h, w], [h, w], 'valid'), [n, c]), h * w);
-  return n === 1 ? (tf.reshape(perImage, [1, c]) as tf.Tensor2D) : tf.matMul(tf.ones([1, n]) as tf.Tensor2D, perImage as tf.Tensor2D);
+  return tf.reshape(n === 1 ? perImage : tf.matMul(tf.ones([1, n]) as tf.Tensor2D, perImage as tf.Tensor2D), [c]);
+}
+
+/** BnOps from stock ops: any backend, about 13 full-size passes per layer (forward and backward). */
+const composedBnOps: BnOps = {
+  sums: (x, centre) => channelSum(centre ? (tf.square(tf.sub(x, centre)) as tf.Tensor4D) : x),
+  gradSums: (dy, x) => tf.concat([channelSum(dy), channelSum(tf.mul(dy, x) as tf.Tensor4D)]),
+  affine: (u, a, shift, v, b) => tf.add(v && b ? tf.add(tf.mul(u, a), tf.mul(v, b)) : tf.mul(u, a), shift) as tf.Tensor4D,
+};
+
+/** BnOps as our wasm SIMD kernels (backend/simd): 5 full-size passes per layer. */
+const simdBnOps: BnOps = {
+  sums: (x, centre) => tf.engine().runKernel(BN_KERNELS.channelSums, centre ? { x, centre } : { x }) as tf.Tensor1D,
+  gradSums: (dy, x) => tf.engine().runKernel(BN_KERNELS.gradSums, { dy, x }) as tf.Tensor1D,
+  affine: (u, a, shift, v, b) => tf.engine().runKernel(BN_KERNELS.channelAffine, v && b ? { u, a, shift, v, b } : { u, a, shift }) as tf.Tensor4D,
+};
+
+function bnOpsFor(channels: number): BnOps {
+  const fused = tf.getBackend() === 'wasm' && SimdKernels.channelsFit(channels) && tf.getKernel(BN_KERNELS.channelSums, 'wasm') && simdKernels(tf.backend());
+  return fused ? simdBnOps : composedBnOps;
 }
 
 /**
@@ -46,14 +76,14 @@ function channelSum(x: tf.Tensor4D): tf.Tensor2D {
  * `y = x*scale + (beta - mean*scale)` with `scale = gamma / sqrt(var + eps)`.
  * The gradient is written by hand (tf.customGrad): the stock tf.batchNorm gradient
  * reduces through a slow Tile on wasm, and autodiff of the formula above makes ~20
- * full-size passes; this makes 5, with every reduction a matMul.
+ * full-size passes; this makes two (channel sums, then dx), through `BnOps`.
  * With `sync`, x is this instance's part of a larger batch: the statistics and the
  * gradient's channel sums cover the whole batch, while the gamma and beta gradients
  * stay this part's share (the instances' parameter gradients are summed afterwards).
  */
 export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5, sync?: BatchSync): BatchNormTrainResult {
   const [n, h, w, c] = x.shape;
-  const rows = n * h * w;
+  const ops = bnOpsFor(c);
   /** Values per channel in the whole batch (all instances). */
   const m = (sync ? sync.batchTotal : n) * h * w;
   let stats: { mean: tf.Tensor1D; variance: tf.Tensor1D } | undefined;
@@ -61,35 +91,32 @@ export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
     const [xIn, g, b] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
     const save = args[3] as (t: tf.Tensor[]) => void;
     const [y, mean, variance, invstd] = tf.tidy(() => {
-      const x2 = tf.reshape(xIn, [rows, c]) as tf.Tensor2D;
-      const mu = tf.div(reduced(channelSum(xIn), sync), m);
-      const xc = tf.sub(x2, mu);
-      const v = tf.div(reduced(channelSum(tf.reshape(tf.square(xc), [n, h, w, c]) as tf.Tensor4D), sync), m);
-      const inv = tf.rsqrt(tf.add(v, eps));
-      const out = tf.reshape(tf.add(tf.mul(xc, tf.mul(g, inv)), b), [n, h, w, c]) as tf.Tensor4D;
-      return [out, tf.reshape(mu, [c]), tf.reshape(v, [c]), tf.reshape(inv, [c])] as const;
+      const mu = tf.div(reduced(ops.sums(xIn), sync), m) as tf.Tensor1D;
+      const v = tf.div(reduced(ops.sums(xIn, mu), sync), m) as tf.Tensor1D;
+      const inv = tf.rsqrt(tf.add(v, eps)) as tf.Tensor1D;
+      const scale = tf.mul(g, inv) as tf.Tensor1D;
+      const out = ops.affine(xIn, scale, tf.sub(b, tf.mul(mu, scale)) as tf.Tensor1D);
+      return [out, mu, v, inv] as const;
     });
     // customGrad runs this inside a tidy: keep the statistics past it (handed back below).
-    stats = { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D };
+    stats = { mean: tf.keep(mean), variance: tf.keep(variance) };
     save([xIn, g, mean, invstd]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] =>
       tf.tidy(() => {
-        const [xs, gs, mu, inv] = saved;
-        const x2 = tf.reshape(xs, [rows, c]) as tf.Tensor2D;
-        const dy2 = tf.reshape(dy, [rows, c]) as tf.Tensor2D;
-        const localDbeta = tf.reshape(channelSum(dy as tf.Tensor4D), [c]);
-        const localSdyx = tf.reshape(channelSum(tf.reshape(tf.mul(dy2, x2), [n, h, w, c]) as tf.Tensor4D), [c]);
-        const localDgamma = tf.mul(inv, tf.sub(localSdyx, tf.mul(mu, localDbeta)));
+        const [xs, gs, mu, inv] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        const local = ops.gradSums(dy as tf.Tensor4D, xs);
+        const dgammaOf = (sums: tf.Tensor1D, dbeta: tf.Tensor1D): tf.Tensor1D => tf.mul(inv, tf.sub(tf.slice(sums, c, c), tf.mul(mu, dbeta)));
+        const localDbeta = tf.slice(local, 0, c);
+        const localDgamma = dgammaOf(local, localDbeta);
         // One exchange for both sums; the whole batch's values shape dx.
-        const both = sync ? reduced(tf.concat([localDbeta, localSdyx]), sync) : null;
-        const dbeta = both ? tf.slice(both, 0, c) : localDbeta;
-        const dgamma = both ? tf.mul(inv, tf.sub(tf.slice(both, c, c), tf.mul(mu, dbeta))) : localDgamma;
+        const both = sync ? (reduced(local, sync) as tf.Tensor1D) : local;
+        const dbeta = sync ? tf.slice(both, 0, c) : localDbeta;
+        const dgamma = sync ? dgammaOf(both, dbeta) : localDgamma;
         // dx = scale * (dy - dbeta/M - xhat * dgamma/M), regrouped as dy*scale + x*k + k0.
-        const scale = tf.mul(gs, inv);
-        const k = tf.div(tf.neg(tf.mul(tf.mul(scale, inv), dgamma)), m);
-        const k0 = tf.sub(tf.div(tf.neg(tf.mul(scale, dbeta)), m), tf.mul(k, mu));
-        const dx = tf.add(tf.mul(dy2, scale), tf.add(tf.mul(x2, k), k0));
-        return [tf.reshape(dx, [n, h, w, c]), localDgamma, localDbeta];
+        const scale = tf.mul(gs, inv) as tf.Tensor1D;
+        const k = tf.div(tf.neg(tf.mul(tf.mul(scale, inv), dgamma)), m) as tf.Tensor1D;
+        const k0 = tf.sub(tf.div(tf.neg(tf.mul(scale, dbeta)), m), tf.mul(k, mu)) as tf.Tensor1D;
+        return [ops.affine(dy as tf.Tensor4D, scale, k0, xs, k), localDgamma, localDbeta];
       });
     return { value: y, gradFunc };
   });

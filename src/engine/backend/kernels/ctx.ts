@@ -41,6 +41,16 @@ export class KernelCtx {
     return this.backend.readSync(t.dataId) as Float32Array;
   }
 
+  /** Takes ownership of an output made outside `run` (e.g. by our SIMD kernels). */
+  adopt(t: TensorInfo): TensorInfo {
+    this.temps.push(t.dataId);
+    return t;
+  }
+
+  concat(xs: TensorInfo[], axis: number): TensorInfo {
+    return this.run('Concat', xs as unknown as tf.NamedTensorInfoMap, { axis });
+  }
+
   depthToSpace(x: TensorInfo, blockSize: number): TensorInfo {
     return this.run('DepthToSpace', { x }, { blockSize, dataFormat: 'NHWC' });
   }

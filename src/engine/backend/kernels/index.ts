@@ -1,11 +1,14 @@
 /**
  * Training kernels for backends that lack fast convolution gradients (wasm: three are
  * missing and Conv2DBackpropInput is a slow direct loop). Each one is composed from
- * the backend's own forward convolution; see conv2d-grad.ts and depthwise-grad.ts.
+ * the backend's own forward convolution (see conv2d-grad.ts and depthwise-grad.ts),
+ * or on wasm is our SIMD kernel (../simd).
  */
 import { tf } from '../../tf';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d-grad';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-grad';
+import { sharedCast, sharedIdentity } from './shared-buffers';
+import { registerSimdBatchNormKernels } from '../simd';
 
 const FACTORIES = {
   Conv2DBackpropFilter: conv2dBackpropFilter,
@@ -25,33 +28,43 @@ function registered(kernel: string, backendName: string): tf.KernelConfig | unde
   return tf.getKernelsForBackend(backendName).find((k) => k.kernelName === kernel);
 }
 
+/** Puts `make(stock)` in place of `kernel` on `backendName`, remembering the stock one. Idempotent. */
+function replaceKernel(backendName: string, kernel: string, make: (stock: tf.KernelConfig | undefined) => tf.KernelFunc): void {
+  const k = key(backendName, kernel);
+  if (replaced.has(k)) return;
+  const stock = registered(kernel, backendName);
+  if (stock) tf.unregisterKernel(kernel, backendName);
+  replaced.set(k, stock ?? null);
+  tf.registerKernel({ kernelName: kernel, backendName, kernelFunc: make(stock) });
+}
+
 /**
  * Registers (or replaces) the composed gradient kernels on `backendName`. Idempotent.
  * Works before or after the backend is initialised: kernels are looked up per call.
  */
 export function registerTrainingKernels(backendName: string, kernels: readonly TrainingKernelName[] = TRAINING_KERNELS): void {
-  for (const kernel of kernels) {
-    const k = key(backendName, kernel);
-    if (replaced.has(k)) continue;
-    const stock = registered(kernel, backendName);
-    if (stock) tf.unregisterKernel(kernel, backendName);
-    replaced.set(k, stock ?? null);
-    tf.registerKernel({ kernelName: kernel, backendName, kernelFunc: FACTORIES[kernel](backendName) });
-  }
+  for (const kernel of kernels) replaceKernel(backendName, kernel, () => FACTORIES[kernel](backendName));
 }
 
-/** The wasm backend's training kernels: what makes tf.grads of conv nets work and run fast there. */
+/**
+ * The wasm backend's training kernels: what makes tf.grads of conv nets work and run
+ * fast there; Identity and same-dtype Cast that share buffers instead of copying; and
+ * the batch norm kernels of our SIMD module (new kernel names, which batchNormTrain
+ * uses when they can run).
+ */
 export function registerWasmTrainingKernels(): void {
   registerTrainingKernels('wasm');
+  replaceKernel('wasm', 'Identity', sharedIdentity);
+  replaceKernel('wasm', 'Cast', sharedCast);
+  registerSimdBatchNormKernels();
 }
 
 /** Removes our kernels from `backendName` and restores the stock ones (for benchmarks and tests). */
 export function unregisterTrainingKernels(backendName: string): void {
-  for (const kernel of TRAINING_KERNELS) {
-    const k = key(backendName, kernel);
-    if (!replaced.has(k)) continue;
+  for (const [k, stock] of [...replaced]) {
+    if (!k.startsWith(`${backendName}/`)) continue;
+    const kernel = k.slice(backendName.length + 1);
     tf.unregisterKernel(kernel, backendName);
-    const stock = replaced.get(k);
     if (stock) {
       tf.registerKernel(stock);
       // The engine runs setup functions only when a backend initialises; a stock kernel
