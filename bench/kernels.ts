@@ -4,18 +4,21 @@
  * 128 on the wasm backend with and without our gradient kernels, and on the pure-JS cpu
  * backend for a single step.
  *
- *   npx tsx bench/kernels.ts [--steps 5] [--batch 128] [--shapes cifar,mnist] [--only REGEX] [--no-cpu] [--cpu-stock] [--no-layers]
+ *   npx tsx bench/kernels.ts [--steps 5] [--batch 128] [--shapes cifar,mnist] [--only REGEX] [--no-cpu] [--cpu-stock] [--no-layers] [--no-peer]
  *
  * First, per layer of the net: each gradient kernel with our wasm SIMD kernels off
- * (composed from XNNPACK convs) and on, and batch norm's forward + backward with stock
- * ops and fused. Then whole training steps per configuration.
+ * (composed from XNNPACK convs) and on, beside the same convolutions in PyTorch
+ * (bench/layers_torch.py, 1 and 2 threads), and batch norm's forward + backward with
+ * stock ops and fused. Then whole training steps per configuration.
  * Each cell is images/s by wall clock and, in brackets, by this process's CPU time:
  * the backends use one thread, so the second figure is what an idle machine would
  * show when other work shares the cores.
  */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { tf, useBackend } from '../src/engine/tf';
+import { BENCH, PYTHON } from './common';
 import { registerTrainingKernels, registerWasmTrainingKernels, unregisterTrainingKernels, type TrainingKernelName } from '../src/engine/backend/kernels';
-import { registerSimdBatchNormKernels } from '../src/engine/backend/simd';
 import { batchNormTrain } from '../src/engine/nn/layers';
 
 type BatchNorm = (x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D) => tf.Tensor4D;
@@ -90,7 +93,7 @@ interface Variant {
   label: string;
   backend: 'wasm' | 'cpu';
   kernels: readonly TrainingKernelName[];
-  /** Our wasm SIMD kernels (filter gradient, phase interleave, batch norm) on; else composed. */
+  /** Everything the engine registers on wasm (registerWasmTrainingKernels), SIMD kernels on; else `kernels` only, composed. */
   simd?: boolean;
   bn: BatchNorm;
   steps: (n: number) => number;
@@ -108,8 +111,8 @@ function setSimd(on: boolean): void {
 
 async function measure(v: Variant, shape: [number, number, number], batch: number, steps: number): Promise<string> {
   unregisterTrainingKernels(v.backend);
-  if (v.kernels.length) registerTrainingKernels(v.backend, v.kernels);
-  if (v.simd) registerSimdBatchNormKernels();
+  if (v.simd) registerWasmTrainingKernels();
+  else if (v.kernels.length) registerTrainingKernels(v.backend, v.kernels);
   setSimd(v.simd ?? false);
   await useBackend(v.backend);
   const net = resnet8(shape[2]);
@@ -143,20 +146,22 @@ interface Layer {
   k: number;
   co: number;
   stride: number;
+  /** Times this conv runs in one pass of the 28x28x1 net (its stem needs no input gradient). */
+  uses: number;
 }
 
 /** The proxy net's convolutions (bench/ddas.ts's resnet-small) at batch `n`. */
 function layers(n: number): Layer[] {
   return [
-    { name: 'stem, 28x28x1', x: [n, 28, 28, 1], k: 3, co: 16, stride: 1 },
-    { name: 'stem, 32x32x3', x: [n, 32, 32, 3], k: 3, co: 16, stride: 1 },
-    { name: 'stage 1 (x3 per pass)', x: [n, 28, 28, 16], k: 3, co: 16, stride: 1 },
-    { name: 'stage 2 conv1, stride 2', x: [n, 28, 28, 16], k: 3, co: 32, stride: 2 },
-    { name: 'stage 2 projection 1x1, stride 2', x: [n, 28, 28, 16], k: 1, co: 32, stride: 2 },
-    { name: 'stage 2 conv2', x: [n, 14, 14, 32], k: 3, co: 32, stride: 1 },
-    { name: 'stage 3 conv1, stride 2', x: [n, 14, 14, 32], k: 3, co: 64, stride: 2 },
-    { name: 'stage 3 projection 1x1, stride 2', x: [n, 14, 14, 32], k: 1, co: 64, stride: 2 },
-    { name: 'stage 3 conv2', x: [n, 7, 7, 64], k: 3, co: 64, stride: 1 },
+    { name: 'stem, 28x28x1', x: [n, 28, 28, 1], k: 3, co: 16, stride: 1, uses: 1 },
+    { name: 'stem, 32x32x3', x: [n, 32, 32, 3], k: 3, co: 16, stride: 1, uses: 0 },
+    { name: 'stage 1 conv1, conv2', x: [n, 28, 28, 16], k: 3, co: 16, stride: 1, uses: 2 },
+    { name: 'stage 2 conv1, stride 2', x: [n, 28, 28, 16], k: 3, co: 32, stride: 2, uses: 1 },
+    { name: 'stage 2 projection 1x1, stride 2', x: [n, 28, 28, 16], k: 1, co: 32, stride: 2, uses: 1 },
+    { name: 'stage 2 conv2', x: [n, 14, 14, 32], k: 3, co: 32, stride: 1, uses: 1 },
+    { name: 'stage 3 conv1, stride 2', x: [n, 14, 14, 32], k: 3, co: 64, stride: 2, uses: 1 },
+    { name: 'stage 3 projection 1x1, stride 2', x: [n, 14, 14, 32], k: 1, co: 64, stride: 2, uses: 1 },
+    { name: 'stage 3 conv2', x: [n, 7, 7, 64], k: 3, co: 64, stride: 1, uses: 1 },
   ];
 }
 
@@ -174,12 +179,36 @@ function bestMs(f: () => tf.Tensor | tf.Tensor[], reps = 5): number {
   return best;
 }
 
+/** Multiply-accumulates of a 'same' conv over `l` (what each of forward, filter and input gradient does). */
+function macs(l: Layer): number {
+  const [n, h, w, ci] = l.x;
+  return n * Math.ceil(h / l.stride) * Math.ceil(w / l.stride) * l.k * l.k * ci * l.co;
+}
+
+const gflops = (l: Layer, ms: number): string => `${((2 * macs(l)) / ms / 1e6).toFixed(0)} GF/s`;
+
+interface ConvTimes {
+  forward: number;
+  filter: number;
+  input: number;
+}
+
+/** bench/layers_torch.py: the same convolutions in PyTorch, per thread count; or why not. */
+function torchLayers(ls: readonly Layer[], threads: readonly number[]): { version: string; times: Map<number, ConvTimes[]> } | string {
+  const config = { threads, layers: ls.map((l) => ({ x: l.x, k: l.k, co: l.co, stride: l.stride })) };
+  const r = spawnSync(PYTHON, [path.join(BENCH, 'layers_torch.py'), JSON.stringify(config)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) return `PyTorch peer failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
+  const out = JSON.parse(r.stdout) as { torch: string; results: Record<string, ConvTimes[]> };
+  return { version: out.torch, times: new Map(threads.map((t) => [t, out.results[String(t)]])) };
+}
+
 const cell = (composed: number, simd: number): string => `${composed.toFixed(1)} -> **${simd.toFixed(1)}** (${(composed / simd).toFixed(2)}x)`;
 
-/** Per-layer table: forward conv, then each gradient composed -> with our SIMD kernels. */
-async function layerTable(batch: number): Promise<string> {
+/** Per-layer table: forward conv, then each gradient composed -> with our SIMD kernels, beside PyTorch. */
+async function layerTable(batch: number, peer: boolean): Promise<string> {
   await useBackend('wasm');
   registerWasmTrainingKernels();
+  const ls = layers(batch);
   const rows: string[] = [];
   const both = (f: () => tf.Tensor | tf.Tensor[]): [number, number] => {
     setSimd(false);
@@ -187,7 +216,9 @@ async function layerTable(batch: number): Promise<string> {
     setSimd(true);
     return [off, bestMs(f)];
   };
-  for (const l of layers(batch)) {
+  const before: ConvTimes[] = [];
+  const after: ConvTimes[] = [];
+  for (const l of ls) {
     const [n, h, w, ci] = l.x;
     const x = tf.randomNormal(l.x, 0, 1, 'float32', 1) as tf.Tensor4D;
     const filter = tf.randomNormal([l.k, l.k, ci, l.co], 0, 1, 'float32', 2) as tf.Tensor4D;
@@ -197,9 +228,27 @@ async function layerTable(batch: number): Promise<string> {
     const fwd = bestMs(() => tf.conv2d(x, filter, l.stride, 'same'));
     const dw = both(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: filter.shape }) as tf.Tensor);
     const dx = both(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: [n, h, w, ci] }) as tf.Tensor);
-    rows.push(`| ${l.name} | [${l.x.join(', ')}] -> ${l.co}, ${l.k}x${l.k} | ${fwd.toFixed(1)} | ${cell(...dw)} | ${cell(...dx)} |`);
+    before.push({ forward: fwd, filter: dw[0], input: dx[0] });
+    after.push({ forward: fwd, filter: dw[1], input: dx[1] });
     tf.dispose([x, filter, y, dy]);
   }
+  const torch = peer ? torchLayers(ls, [1, 2]) : 'PyTorch peer: not run (--no-peer)';
+  const pt = (threads: number, i: number, k: keyof ConvTimes): string => (typeof torch === 'string' ? 'n/a' : torch.times.get(threads)![i][k].toFixed(1));
+  ls.forEach((l, i) => {
+    const [b, a] = [before[i], after[i]];
+    rows.push(
+      `| ${l.name} | [${l.x.join(', ')}] -> ${l.co}, ${l.k}x${l.k} | ${a.forward.toFixed(1)} (${gflops(l, a.forward)}) | ${pt(1, i, 'forward')} | ${cell(b.filter, a.filter)}, ${gflops(l, a.filter)} | ${pt(1, i, 'filter')} | ${cell(b.input, a.input)}, ${gflops(l, a.input)} | ${pt(1, i, 'input')} |`,
+    );
+  });
+  // One training pass of the 28x28x1 net: every conv forward and both gradients, but no input gradient for the stem.
+  const pass = (t: readonly ConvTimes[]): number => ls.reduce((sum, l, i) => sum + l.uses * (t[i].forward + t[i].filter + (i === 0 ? 0 : t[i].input)), 0);
+  const passLines =
+    typeof torch === 'string'
+      ? [`Convolutions of one training pass of the 28x28x1 net: ${pass(before).toFixed(0)} ms composed -> ${pass(after).toFixed(0)} ms with our SIMD kernels (${torch}).`]
+      : [
+          `Convolutions of one training pass of the 28x28x1 net (forward, filter and input gradients; batch ${batch}): composed ${pass(before).toFixed(0)} ms -> ours **${pass(after).toFixed(0)} ms**; PyTorch ${torch.version} 1 thread ${pass(torch.times.get(1)!).toFixed(0)} ms, 2 threads ${pass(torch.times.get(2)!).toFixed(0)} ms.`,
+          `Ours / PyTorch 1 thread: **${(pass(torch.times.get(1)!) / pass(after)).toFixed(2)}x** of its speed; ours on each of 2 threads vs PyTorch 2 threads: ${(pass(torch.times.get(2)!) / (pass(after) / 2)).toFixed(2)}x.`,
+        ];
   const bnRows: string[] = [];
   for (const shape of [[batch, 28, 28, 16], [batch, 14, 14, 32], [batch, 7, 7, 64]] as [number, number, number, number][]) {
     const x = tf.randomNormal(shape, 1, 2, 'float32', 4) as tf.Tensor4D;
@@ -213,10 +262,12 @@ async function layerTable(batch: number): Promise<string> {
   }
   setSimd(true);
   return [
-    `Each gradient kernel, composed (DDAS_WASM_SIMD_KERNELS=off) -> with our SIMD kernels, ms (best of 5), batch ${batch}:\n`,
-    '| layer | shape | forward Conv2D | Conv2DBackpropFilter | Conv2DBackpropInput |',
-    '|---|---|---|---|---|',
+    `Each convolution of the net, ms (best of 5), batch ${batch}; gradients composed from XNNPACK convs (DDAS_WASM_SIMD_KERNELS=off) -> with our SIMD kernels; PT-1 = PyTorch, 1 thread (bench/layers_torch.py, same run):\n`,
+    '| layer | shape | forward Conv2D | PT-1 | Conv2DBackpropFilter | PT-1 | Conv2DBackpropInput | PT-1 |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    ...passLines,
     '\nbatchNormTrain forward + backward (tf.grads), stock ops -> our fused kernels, ms (best of 5):\n',
     '| x | composed -> fused |',
     '|---|---|',
@@ -236,7 +287,7 @@ async function main(): Promise<void> {
     .split(',')
     .map((s): [string, [number, number, number]] => (s === 'mnist' ? ['28x28x1', [28, 28, 1]] : ['32x32x3', [32, 32, 3]]));
   const variants: Variant[] = [
-    { label: 'wasm + our 4 gradient kernels with SIMD + batchNormTrain (fused)', backend: 'wasm', kernels: ALL, simd: true, bn: oursBN, steps: (n) => n, warmup: true },
+    { label: 'wasm as the engine runs it: our gradient kernels with SIMD, fused batchNormTrain, zero-copy Identity/Cast', backend: 'wasm', kernels: ALL, simd: true, bn: oursBN, steps: (n) => n, warmup: true },
     { label: 'wasm + our 4 gradient kernels + batchNormTrain', backend: 'wasm', kernels: ALL, bn: oursBN, steps: (n) => n, warmup: true },
     { label: 'wasm + our 4 gradient kernels, stock tf.batchNorm', backend: 'wasm', kernels: ALL, bn: stockBN, steps: (n) => n, warmup: true },
     { label: 'wasm + our filter-gradient kernel only, batchNormTrain', backend: 'wasm', kernels: ['Conv2DBackpropFilter'], bn: oursBN, steps: (n) => Math.max(1, Math.ceil(n / 2)), warmup: true },
@@ -248,7 +299,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--cpu-stock')) {
     variants.push({ label: 'stock cpu (pure JS), stock tf.batchNorm', backend: 'cpu', kernels: [], bn: stockBN, steps: () => 1, warmup: false });
   }
-  if (!process.argv.includes('--no-layers')) console.log(`${await layerTable(batch)}\n`);
+  if (!process.argv.includes('--no-layers')) console.log(`${await layerTable(batch, !process.argv.includes('--no-peer'))}\n`);
   await useBackend('wasm');
   const only = new RegExp(arg('only', '.'));
   const chosen = variants.filter((v) => only.test(v.label));
