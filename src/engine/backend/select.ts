@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { UserError } from '../errors';
 import { tf, useBackend } from '../tf';
 import { registerTrainingKernels, registerWasmTrainingKernels } from './kernels';
+import { simdKernels } from './simd';
 import { smokeTest } from './smoke';
 
 export type BackendRequest = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -113,7 +114,8 @@ async function activate(choice: BackendChoice, load: (pkg: string) => unknown): 
     } catch {
       // Flag unknown: report without it.
     }
-    return { tfBackend: 'wasm', device: `WebAssembly (XNNPACK${simd ? ', SIMD' : ''}, 1 thread)` };
+    const ours = simdKernels(tf.backend()) ? ' + DDAS SIMD kernels' : '';
+    return { tfBackend: 'wasm', device: `WebAssembly (XNNPACK${simd ? ', SIMD' : ''}${ours}, 1 thread)` };
   }
   // The stock plain-JS filter gradient takes 30-60 s per batch-128 call; ours is
   // built on the forward Conv2D and turns a training step from minutes into ~40 s.

@@ -156,10 +156,22 @@ export async function runSearch(args: SearchArgs, log: (line: string) => void, w
   }
   await writeFileAtomic(out, JSON.stringify(policy, null, 2) + '\n');
   // The policy holds the result; the checkpoint is only needed to continue an unfinished search.
-  if (request.checkpointDir) fs.rmSync(checkpointPath(request.checkpointDir), { force: true });
+  if (request.checkpointDir) {
+    fs.rmSync(checkpointPath(request.checkpointDir), { force: true });
+    // The default folder beside the policy is ours: drop it when nothing else is in it.
+    if (!args.checkpointDir) removeIfEmpty(request.checkpointDir);
+  }
   if (!args.json) {
     log(`p_aug ${policy.applyProbability}, top operations: ${topOps(policy.operations.map((o) => ('magnitude' in o ? `${o.op}@${o.magnitude}` : o.op)), policy.operations.map((o) => o.probability), 5)}`);
     log(`wrote the policy to ${out}`);
   }
   return 0;
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // Not empty (someone put files there) or already gone: leave it.
+  }
 }

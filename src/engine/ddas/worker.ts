@@ -6,7 +6,7 @@
  * float32 gradients. Protocol: see parallel.ts.
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { registerTrainingKernels } from '../backend/kernels';
+import { registerTrainingKernels, registerWasmTrainingKernels } from '../backend/kernels';
 import { createNet, ParamSet, resnetSmall, type InputShape, type ProxyNet } from '../nn';
 import { tf, useBackend, type BackendName } from '../tf';
 import { Rng } from '../../shared/rng';
@@ -81,7 +81,9 @@ async function serve(init: WorkerInit): Promise<void> {
   let net: ProxyNet;
   let weights: ParamSet;
   try {
-    registerTrainingKernels(init.backend);
+    // The same kernels as the main thread's backend ladder registers, so both halves of a split pass compute alike.
+    if (init.backend === 'wasm') registerWasmTrainingKernels();
+    else registerTrainingKernels(init.backend);
     await useBackend(init.backend);
     net = netFor(init.model, init.input);
     weights = ParamSet.create(net.params, Rng.seeded(0));

@@ -76,7 +76,8 @@ function bnOpsFor(channels: number): BnOps {
  * `y = x*scale + (beta - mean*scale)` with `scale = gamma / sqrt(var + eps)`.
  * The gradient is written by hand (tf.customGrad): the stock tf.batchNorm gradient
  * reduces through a slow Tile on wasm, and autodiff of the formula above makes ~20
- * full-size passes; this makes two (channel sums, then dx), through `BnOps`.
+ * full-size passes. This makes five through `BnOps` (forward: sums, centred sums,
+ * normalisation; backward: both sums at once, then dx), each one kernel on wasm.
  * With `sync`, x is this instance's part of a larger batch: the statistics and the
  * gradient's channel sums cover the whole batch, while the gamma and beta gradients
  * stay this part's share (the instances' parameter gradients are summed afterwards).

@@ -44,7 +44,9 @@ export class SimdKernels {
     private readonly fns: Exports,
   ) {}
 
+  /** Where `t`'s values start in the heap; the kernels only read and write float32. */
   private offset(t: tf.TensorInfo): number {
+    if (t.dtype !== 'float32') throw new Error(`DDAS SIMD kernels take float32 tensors, got ${t.dtype}`);
     return this.backend.dataIdMap.get(t.dataId).memoryOffset;
   }
 
@@ -112,7 +114,8 @@ export class SimdKernels {
 const channelsOf = (t: tf.TensorInfo): number => t.shape[t.shape.length - 1];
 const rowsOf = (t: tf.TensorInfo): number => t.shape.slice(0, -1).reduce((a, b) => a * b, 1);
 
-let compiled: WebAssembly.Module | undefined;
+/** The compiled module; null once compiling failed (a runtime without wasm SIMD). */
+let compiled: WebAssembly.Module | null | undefined;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
 /** The tfjs heap, which Emscripten keeps as the module's exported memory. */
@@ -126,8 +129,9 @@ export function simdKernelsDisabled(): boolean {
 }
 
 /**
- * Our kernels on this wasm backend's heap, or undefined when they are switched off or
- * the heap is not reachable (another tfjs build): callers then use composed kernels.
+ * Our kernels on this wasm backend's heap, or undefined when they are switched off,
+ * the heap is not reachable (another tfjs build) or the runtime lacks wasm SIMD:
+ * callers then use composed kernels.
  */
 export function simdKernels(backend: tf.KernelBackend): SimdKernels | undefined {
   if (simdKernelsDisabled()) return undefined;
@@ -136,7 +140,14 @@ export function simdKernels(backend: tf.KernelBackend): SimdKernels | undefined 
   if (!memory) return undefined;
   let kernels = instances.get(memory);
   if (!kernels) {
-    compiled ??= new WebAssembly.Module(Buffer.from(SIMD_KERNELS_WASM, 'base64'));
+    if (compiled === undefined) {
+      try {
+        compiled = new WebAssembly.Module(Buffer.from(SIMD_KERNELS_WASM, 'base64'));
+      } catch {
+        compiled = null;
+      }
+    }
+    if (!compiled) return undefined;
     const instance = new WebAssembly.Instance(compiled, { env: { memory } });
     kernels = new SimdKernels(wasmBackend, instance.exports as unknown as Exports);
     instances.set(memory, kernels);
