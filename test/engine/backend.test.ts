@@ -38,7 +38,7 @@ describe('backend ladder', function () {
     assert.equal(sel.name, 'wasm');
     assert.equal(sel.tfBackend, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
-    assert.match(sel.device, /WebAssembly/);
+    assert.match(sel.device, /WebAssembly .*DDAS SIMD kernels/);
     assert.deepEqual(sel.reasons.map((r) => r.backend), ['tensorflow-gpu', 'tensorflow']);
     assert.equal(sel.reasons[0].skipped, GPU_NOT_INSTALLED);
     assert.match(sel.reasons[1].skipped, /^not installed \(optional dependency/);

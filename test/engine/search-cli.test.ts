@@ -26,8 +26,10 @@ describe('ddas search (command line)', function () {
     const out = path.join(dir, 'json.augpolicy.json');
     const r = spawnSync(process.execPath, [DDAS, 'search', SAMPLE, '--epochs', '1', ...TINY, '--json', '--out', out], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; backend?: { device: string } });
     assert.deepEqual([...new Set(events.map((e) => e.kind))], ['started', 'progress', 'snapshot', 'checkpoint', 'result']);
+    // The bundled engine carries our SIMD kernels and they load.
+    assert.match(events[0].backend?.device ?? '', /DDAS SIMD kernels/);
     const policy = JSON.parse(fs.readFileSync(out, 'utf8'));
     const check = validatePolicy(policy);
     assert.ok(check.ok, JSON.stringify(check));
