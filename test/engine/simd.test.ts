@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { tf, useBackend } from '../../src/engine/tf';
 import { simdKernels } from '../../src/engine/backend/simd';
+import { SIMD_KERNELS_WASM } from '../../src/engine/backend/simd/kernels.wasm';
 import { compileSimdKernels, SIMD_MODULE, simdModuleText } from '../../scripts/simd-kernels';
 
 describe('wasm SIMD kernels (src/engine/backend/simd)', function () {
@@ -10,6 +11,28 @@ describe('wasm SIMD kernels (src/engine/backend/simd)', function () {
   it('the embedded binary is up to date with assembly/kernels.ts (run `npm run build:simd` to regenerate)', async () => {
     const text = simdModuleText(await compileSimdKernels());
     assert.equal(fs.readFileSync(SIMD_MODULE, 'utf8'), text, `${SIMD_MODULE} is stale: run \`npm run build:simd\` and commit the result`);
+  });
+
+  it('declares no data, globals or start function and imports only the memory (instantiating it writes nothing into the tfjs heap)', () => {
+    const bytes = Buffer.from(SIMD_KERNELS_WASM, 'base64');
+    const sections: number[] = [];
+    let at = 8; // magic + version
+    while (at < bytes.length) {
+      const id = bytes[at++];
+      let size = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = bytes[at++];
+        size |= (b & 0x7f) << shift;
+        if (b < 0x80) break;
+      }
+      sections.push(id);
+      at += size;
+    }
+    for (const [id, what] of [[6, 'global'], [8, 'start'], [11, 'data'], [12, 'data count']] as const) {
+      assert.ok(!sections.includes(id), `the kernels module has a ${what} section`);
+    }
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
+    assert.deepEqual(imports, [{ module: 'env', name: 'memory', kind: 'memory' }]);
   });
 
   it('load on the wasm backend heap (so the fast paths are live, not silently composed)', async () => {
