@@ -121,51 +121,40 @@ describe('wasm training kernels', function () {
     assert.deepEqual(trainingKernelsOn('cpu'), []);
   });
 
-  // On wasm with Co % 4 == 0 the filter gradient is our SIMD kernel and DepthToSpace
-  // (stride-2 input gradients) our SIMD copy; 'composed' switches both off.
+  // On wasm with Co % 4 == 0 the filter gradient is our SIMD kernel, and strided input
+  // gradients interleave their phases with our SIMD copy; 'composed' switches both off.
   for (const [i, c] of convCases.entries()) {
     for (const mode of ['simd', 'composed'] as const) {
-      it(`Conv2DBackpropFilter / Conv2DBackpropInput match cpu (${mode}): ${label(c)}`, () => withSimd(mode, () => conv2dGradsMatchCpu(c, i)));
+      it(`Conv2DBackpropFilter / Conv2DBackpropInput match cpu (${mode}): ${label(c)}`, () => withSimd(mode, () => gradsMatchCpu(c, false, 11 + i)));
     }
   }
 
-  async function conv2dGradsMatchCpu(c: ConvCase, i: number): Promise<void> {
-    const { filter, dy } = convShapes(c, false);
-    const common = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: 'floor' } as tf.NamedAttrMap;
-    const x = { shape: c.x, data: values(size(c.x), 11 + i) };
-    const g = { shape: dy, data: values(size(dy), 23 + i) };
-    const f = { shape: filter, data: values(size(filter), 37 + i) };
+  /** The filter and input gradient kernels of a conv on wasm equal the cpu backend's, on fresh values. */
+  async function gradsMatchCpu(c: ConvCase, depthwise: boolean, seed: number): Promise<void> {
+    const [filterKernel, inputKernel, what] = depthwise
+      ? ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'depthwise ']
+      : ['Conv2DBackpropFilter', 'Conv2DBackpropInput', ''];
+    const { filter, dy } = convShapes(c, depthwise);
+    const layout: tf.NamedAttrMap = depthwise ? { dilations: [1, 1] } : { dataFormat: 'NHWC' };
+    const common = { strides: c.stride, pad: c.pad, ...layout, dimRoundingMode: 'floor' } as tf.NamedAttrMap;
+    const x = { shape: c.x, data: values(size(c.x), seed) };
+    const g = { shape: dy, data: values(size(dy), seed + (depthwise ? 30 : 12)) };
+    const f = { shape: filter, data: values(size(filter), seed + (depthwise ? 50 : 26)) };
     const fAttrs = { ...common, filterShape: filter };
-    const want = await runOn('cpu', 'Conv2DBackpropFilter', { x, dy: g }, fAttrs);
-    const got = await runOn('wasm', 'Conv2DBackpropFilter', { x, dy: g }, fAttrs);
+    const want = await runOn('cpu', filterKernel, { x, dy: g }, fAttrs);
+    const got = await runOn('wasm', filterKernel, { x, dy: g }, fAttrs);
     assert.deepEqual(got.shape, filter);
-    assertClose(got.data, want.data, 'filter gradient');
+    assertClose(got.data, want.data, `${what}filter gradient`);
     const iAttrs = { ...common, inputShape: c.x };
-    const wantX = await runOn('cpu', 'Conv2DBackpropInput', { dy: g, filter: f }, iAttrs);
-    const gotX = await runOn('wasm', 'Conv2DBackpropInput', { dy: g, filter: f }, iAttrs);
+    const wantX = await runOn('cpu', inputKernel, { dy: g, filter: f }, iAttrs);
+    const gotX = await runOn('wasm', inputKernel, { dy: g, filter: f }, iAttrs);
     assert.deepEqual(gotX.shape, c.x);
-    assertClose(gotX.data, wantX.data, 'input gradient');
+    assertClose(gotX.data, wantX.data, `${what}input gradient`);
   }
 
   for (const [i, base] of convCases.filter((c) => typeof c.stride === 'number').entries()) {
     const c = { ...base, out: (i % 3) + 1, x: [base.x[0], base.x[1], base.x[2], Math.min(base.x[3], 6)] as Shape4 };
-    it(`DepthwiseConv2dNative gradients match cpu: ${label(c)}`, async () => {
-      const { filter, dy } = convShapes(c, true);
-      const common = { strides: c.stride, pad: c.pad, dilations: [1, 1], dimRoundingMode: 'floor' } as tf.NamedAttrMap;
-      const x = { shape: c.x, data: values(size(c.x), 101 + i) };
-      const g = { shape: dy, data: values(size(dy), 131 + i) };
-      const f = { shape: filter, data: values(size(filter), 151 + i) };
-      const fAttrs = { ...common, filterShape: filter };
-      const want = await runOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', { x, dy: g }, fAttrs);
-      const got = await runOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', { x, dy: g }, fAttrs);
-      assert.deepEqual(got.shape, filter);
-      assertClose(got.data, want.data, 'depthwise filter gradient');
-      const iAttrs = { ...common, inputShape: c.x };
-      const wantX = await runOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy: g, filter: f }, iAttrs);
-      const gotX = await runOn('wasm', 'DepthwiseConv2dNativeBackpropInput', { dy: g, filter: f }, iAttrs);
-      assert.deepEqual(gotX.shape, c.x);
-      assertClose(gotX.data, wantX.data, 'depthwise input gradient');
-    });
+    it(`DepthwiseConv2dNative gradients match cpu: ${label(c)}`, () => gradsMatchCpu(c, true, 101 + i));
   }
 
   it('the same composed kernels registered on cpu match its stock ones', async () => {

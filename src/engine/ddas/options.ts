@@ -3,11 +3,16 @@
  * resolved into one plain, JSON-serialisable object that checkpoints carry.
  */
 import { buildSpace, type Category } from '../../shared/space';
-import type { ModelName } from '../nn';
+import { createNet, resnetSmall, type InputShape, type ModelName, type ProxyNet } from '../nn';
 import { defaultBaseTransform, type BaseTransform } from './base';
 
 /** A registry model, or a resnet-small shape with other stage widths (tiny nets for tests). */
 export type ModelChoice = ModelName | { readonly kind: 'resnet'; readonly widths: readonly number[] };
+
+/** The proxy net of a model choice (the main thread and the gradient workers build the same). */
+export function netFor(model: ModelChoice, input: InputShape): ProxyNet {
+  return typeof model === 'string' ? createNet(model, input) : resnetSmall(input, { widths: model.widths });
+}
 
 export interface AdamBetas {
   readonly beta1: number;

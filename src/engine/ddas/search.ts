@@ -17,13 +17,13 @@ import type { Policy } from '../../shared/policy';
 import { Rng } from '../../shared/rng';
 import { categoryKey } from '../../shared/space';
 import { applyPlans } from '../augment';
-import { correctCount, createNet, crossEntropy, ParamSet, resnetSmall, type InputShape, type ProxyNet } from '../nn';
+import { correctCount, crossEntropy, ParamSet, type InputShape, type ProxyNet } from '../nn';
 import { tf } from '../tf';
 import { adamInit, adamStep, type AdamState } from './adam';
 import { applyBase } from './base';
 import { batchTensors, channelStats, setSize, type SearchData } from './data';
 import { drawSubPolicy, logit, sigmoid, softmax, subPolicyPlans, subPolicyProbability, type SubPolicy } from './distribution';
-import { resolveOptions, type DdasOptions, type ModelChoice, type ResolvedOptions } from './options';
+import { netFor, resolveOptions, type DdasOptions, type ModelChoice, type ResolvedOptions } from './options';
 import { buildPolicy, type PolicyContext } from './result';
 import { checkState, STATE_FORMAT, STATE_VERSION, type DdasState, type Snapshot } from './state';
 import { GradientPool, resolveThreads, type ThreadsOption } from './parallel';
@@ -60,10 +60,6 @@ export interface StepReport {
   readonly seconds: number;
   /** Present when this step ended an epoch. */
   readonly snapshot?: Snapshot;
-}
-
-function netFor(model: ModelChoice, input: InputShape): ProxyNet {
-  return typeof model === 'string' ? createNet(model, input) : resnetSmall(input, { widths: model.widths });
 }
 
 function modelName(model: ModelChoice): string {

@@ -7,10 +7,10 @@
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { registerTrainingKernels, registerWasmTrainingKernels } from '../backend/kernels';
-import { createNet, ParamSet, resnetSmall, type InputShape, type ProxyNet } from '../nn';
+import { ParamSet, type InputShape, type ProxyNet } from '../nn';
 import { tf, useBackend, type BackendName } from '../tf';
 import { Rng } from '../../shared/rng';
-import type { ModelChoice } from './options';
+import { netFor, type ModelChoice } from './options';
 import { PairReduce } from './pair-reduce';
 import { lossGradients } from './step';
 
@@ -54,10 +54,6 @@ export type WorkerReply =
   | { kind: 'grads'; grads: Float32Array[]; losses: number[] }
   | { kind: 'split'; grads: Float32Array; loss: number; correct: number }
   | { kind: 'error'; message: string };
-
-function netFor(model: ModelChoice, input: InputShape): ProxyNet {
-  return typeof model === 'string' ? createNet(model, input) : resnetSmall(input, { widths: model.widths });
-}
 
 /** The gradients of one pass, concatenated in parameter order. */
 function flatGradients(grads: readonly tf.Tensor[], count: number): Float32Array {

@@ -28,7 +28,7 @@ export function conv2dBackpropFilter(backendName: string): tf.KernelFunc {
     const [, h, w] = g.x;
     const [, ho, wo] = g.out;
     const [sH, sW] = g.stride;
-    const simd = backendName === 'wasm' && SimdKernels.filterGradFits(co) ? simdKernels(backend as tf.KernelBackend) : undefined;
+    const simd = backendName === 'wasm' && SimdKernels.channelsFit(co) ? simdKernels(backend as tf.KernelBackend) : undefined;
     if (simd) return simd.conv2dFilterGrad(x, dy, g);
     return composeKernel(backend as tf.KernelBackend, backendName, (ctx) => {
       const xT = ctx.transpose(x, [3, 1, 2, 0]); // [Ci, H, W, N]

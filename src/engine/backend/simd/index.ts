@@ -50,17 +50,12 @@ export class SimdKernels {
     return this.backend.dataIdMap.get(t.dataId).memoryOffset;
   }
 
-  /** Whether conv2dFilterGrad takes this many output channels (its tiles are 4 wide). */
-  static filterGradFits(co: number): boolean {
-    return co % 4 === 0;
-  }
-
-  /** dW [kh, kw, Ci, Co] of a dilation-1 NHWC conv; Co must pass `filterGradFits`. */
+  /** dW [kh, kw, Ci, Co] of a dilation-1 NHWC conv; Co must pass `channelsFit`. */
   conv2dFilterGrad(x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
     const [kh, kw, ci, co] = g.filter;
     const [n, h, w] = g.x;
     const [, ho, wo] = g.out;
-    if (!SimdKernels.filterGradFits(co)) throw new Error(`conv2dFilterGrad: ${co} output channels is not a multiple of 4`);
+    if (!SimdKernels.channelsFit(co)) throw new Error(`conv2dFilterGrad: ${co} output channels is not a multiple of 4`);
     const out = this.backend.makeOutput([kh, kw, ci, co], 'float32');
     this.fns.conv2dFilterGrad(this.offset(x), this.offset(dy), this.offset(out), n, h, w, ci, ho, wo, co, kh, kw, g.stride[0], g.stride[1], g.padTop, g.padLeft);
     return out;
@@ -84,7 +79,7 @@ export class SimdKernels {
     return out;
   }
 
-  /** Whether the batch norm kernels take this many channels (they work 4 at a time). */
+  /** Whether the channel-tiled kernels (filter gradient outputs, batch norm) take this many channels: they work 4 at a time. */
   static channelsFit(c: number): boolean {
     return c % 4 === 0;
   }
