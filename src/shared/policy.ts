@@ -5,6 +5,7 @@
  * allowed.
  */
 import { z } from 'zod';
+import { BaseTransformSchema } from './base';
 import { OPS, OP_NAMES, hasMagnitude, type OpName } from './ops';
 import { opMarkdown } from './policy-text/op-docs';
 import { operationDefaultSnippets, policyDefaultSnippets } from './policy-text/snippets';
@@ -52,6 +53,24 @@ export const ScheduleEntrySchema = z.strictObject({
   operations: Operations,
 });
 
+const Effect = z.strictObject({
+  effect: z.number().meta({ description: 'Mean signed contribution (normalised d), per occurrence.' }),
+  se: z.number().nonnegative().meta({ description: 'Standard error of the mean.' }),
+  n: z.number().int().nonnegative().meta({ description: 'Occurrences measured.' }),
+  verdict: z.enum(['harmful', 'helpful', 'none']).meta({ description: '"harmful" / "helpful" when the mean is beyond z standard errors from 0, else "none" (no evidence).' }),
+});
+
+export const EvidenceSchema = z
+  .strictObject({
+    steps: z.number().int().nonnegative(),
+    z: z.number().positive().meta({ description: 'The |mean| / se threshold for a verdict (Bonferroni-corrected 95% over the categories).' }),
+    augment: Effect.meta({ description: 'Augmenting at all against the clean batch: mean of d_j (un-normalised sign, L1-normalised scale).' }),
+    categories: z.array(Effect.extend({ category: z.string() })).meta({ description: 'Per category, in the order of the space: its effect relative to the other sub-policies of the same step.' }),
+  })
+  .meta({ description: 'What the search measured per category, with its uncertainty.' });
+
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
 export const SearchMetadataSchema = z.strictObject({
   method: z.literal('ddas'),
   dataset: z.strictObject({
@@ -67,6 +86,9 @@ export const SearchMetadataSchema = z.strictObject({
   valAccuracy: z.number().min(0).max(1).optional(),
   learningRates: z.strictObject({ alpha: z.number().positive(), beta: z.number().positive() }).optional(),
   startedAt: z.string().optional(),
+  perplexity: z.number().positive().optional().meta({ description: 'exp(entropy) of the final level-2 distribution: how many categories it effectively spreads over.' }),
+  leftOut: z.array(z.strictObject({ category: z.string(), reason: z.string() })).optional().meta({ description: 'Categories of the requested space the search left out, and why (e.g. the identity on this data).' }),
+  evidence: EvidenceSchema.optional(),
 });
 
 export const PolicyOptionsSchema = z.strictObject({
@@ -81,6 +103,7 @@ export const PolicySchema = z
     opsPerImage: z.number().int().min(1).max(8).meta({ description: 'How many operations are drawn (i.i.d.) and applied in order to an augmented image.' }),
     applyProbability: probability.meta({ description: 'Level 1: probability that an image is augmented at all.' }),
     operations: Operations,
+    base: BaseTransformSchema.optional().meta({ description: 'What training does to every image after the policy (random crop, flip, Cutout). The search ran under it and every export applies it. Absent: nothing.' }),
     schedule: z.array(ScheduleEntrySchema).optional().meta({ description: 'The policy over training progress; entries in increasing untilProgress, the last one at 1.' }),
     options: PolicyOptionsSchema.optional(),
     search: SearchMetadataSchema.optional().meta({ description: 'How this policy was found.' }),
