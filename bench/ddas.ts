@@ -310,8 +310,7 @@ class PhasedDdas {
         dots.slice(1).map((v) => v - dots[0]),
         o.normEpsilon,
       );
-      const z = pk.reduce((a, b) => a + b, 0);
-      const g = surrogateGradient(this.alpha, this.beta, subs, d, z);
+      const g = surrogateGradient(this.alpha, this.beta, subs, d);
       this.adamA = adamStep(this.alpha, g.alpha, this.adamA, { lr: o.lrAlpha, ...o.adamBetas });
       const beta = Float64Array.of(this.beta);
       this.adamB = adamStep(beta, [g.beta], this.adamB, { lr: o.lrBeta, ...o.adamBetas });

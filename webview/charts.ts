@@ -17,7 +17,7 @@ type Line = ChartDataset<'line', XY[]>;
 
 export const TOP_K = 6;
 
-interface ChartSpec {
+export interface ChartSpec {
   datasets(model: PanelModel, theme: Theme): Line[];
   options(model: PanelModel, theme: Theme): ChartOptions<'line'>;
 }
@@ -51,7 +51,7 @@ export class LineChartView {
   }
 }
 
-function baseOptions(model: PanelModel, theme: Theme, legend: boolean): ChartOptions<'line'> {
+export function baseOptions(model: PanelModel, theme: Theme, legend: boolean): ChartOptions<'line'> {
   const font = { family: theme.fontFamily, size: Math.max(10, theme.fontSize - 2) };
   const epochs = model.latest?.epochs ?? 1;
   return {
@@ -99,13 +99,13 @@ function baseOptions(model: PanelModel, theme: Theme, legend: boolean): ChartOpt
   };
 }
 
-function yAxis(theme: Theme, extra: Record<string, unknown>): Record<string, unknown> {
+export function yAxis(theme: Theme, extra: Record<string, unknown>): Record<string, unknown> {
   const font = { family: theme.fontFamily, size: Math.max(10, theme.fontSize - 2) };
   return { type: 'linear', ticks: { color: theme.muted, font }, grid: { color: theme.grid }, border: { color: theme.grid }, ...extra };
 }
 
 /** Suggested y bounds at least `span` wide around the data, so small drifts are not blown up; Chart.js rounds them to nice ticks. */
-function around(values: readonly number[], span: number, lo = 0, hi = 1): { suggestedMin: number; suggestedMax: number } {
+export function around(values: readonly number[], span: number, lo = 0, hi = 1): { suggestedMin: number; suggestedMax: number } {
   if (!values.length) return { suggestedMin: lo, suggestedMax: hi };
   const min = Math.min(...values);
   const max = Math.max(...values);

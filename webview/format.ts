@@ -1,4 +1,17 @@
 /** Number and duration formats for the header and tooltips. */
+import type { BaseTransform } from '../src/shared/base';
+
+/**
+ * "crop (pad 4) + flip LR", "none": the wording of describeBase in src/shared/base.ts
+ * (a test keeps them equal), which is not imported because it would bundle zod here.
+ */
+export function formatBase(base: BaseTransform): string {
+  const parts: string[] = [];
+  if (base.cropPadding > 0) parts.push(`crop (pad ${base.cropPadding})`);
+  if (base.flipLR) parts.push('flip LR');
+  if (base.cutout > 0) parts.push(`Cutout ${base.cutout} px`);
+  return parts.length > 0 ? parts.join(' + ') : 'none';
+}
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '-';

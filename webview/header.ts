@@ -7,7 +7,7 @@ import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/
 import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/vscode-progress-bar.js';
 import type { FromPanel } from '../src/shared/webview-protocol';
 import { h, setText } from './dom';
-import { formatDuration, formatRate, percent } from './format';
+import { formatBase, formatDuration, formatRate, percent } from './format';
 import type { PanelModel, Phase } from './model';
 
 type Command = Exclude<FromPanel['type'], 'ready'>;
@@ -113,6 +113,8 @@ export class HeaderView {
       facts.push(`${started.backend.name} (${started.backend.device})`, started.model, `${started.datasetSize.toLocaleString('en-US')} images`, `${started.categories.length} categories`);
     }
     if (search?.preset) facts.push(`preset ${search.preset}`);
+    // What training must do after the policy for the result to mean what the search measured.
+    if (model.base) facts.push(`base: ${formatBase(model.base)}`);
     setText(this.meta, facts.join('  \u00b7  '));
 
     const s = this.stats;

@@ -7,6 +7,7 @@ import './panel.css';
 import type { ToPanel } from '../src/shared/webview-protocol';
 import { LineChartView, lossChart, pAugChart, TopColours, topOpsChart } from './charts';
 import { h, setText } from './dom';
+import { EvaluationView } from './evaluation-view';
 import { HeatmapView } from './heatmap';
 import { HeaderView } from './header';
 import { PanelModel, type Part } from './model';
@@ -22,6 +23,7 @@ let theme = readTheme();
 const header = new HeaderView((command) => host.post({ type: command }));
 const heatmap = new HeatmapView();
 const samples = new SamplesView();
+const evaluation = new EvaluationView();
 const samplesCaption = h('span', { class: 'card-note' });
 
 function chartCard(title: string, label: string, spec: ConstructorParameters<typeof LineChartView>[1], extraClass = ''): { card: HTMLElement; view: LineChartView; value: HTMLElement } {
@@ -51,14 +53,14 @@ emptyState.append(startButton);
 
 const cards = h('main', { class: 'cards' }, pAug.card, topOps.card, heatCard, loss.card, samplesCard);
 const root = document.getElementById('root') ?? document.body.appendChild(h('div', { attrs: { id: 'root' } }));
-root.replaceChildren(header.element, header.banner, emptyState, cards);
+root.replaceChildren(header.element, header.banner, evaluation.element, emptyState, cards);
 
-const dirty = new Set<Part>(['header', 'charts', 'heatmap', 'samples']);
+const dirty = new Set<Part>(['header', 'charts', 'heatmap', 'samples', 'evaluation']);
 let themeChanged = false;
 
 function render(): void {
   const hasSearch = model.started !== null;
-  emptyState.hidden = hasSearch || model.status.running;
+  emptyState.hidden = hasSearch || model.status.running || model.evaluation.hasEvaluation;
   cards.hidden = !hasSearch;
   if (dirty.has('header')) header.update(model);
   if (hasSearch && (dirty.has('charts') || themeChanged)) {
@@ -70,6 +72,7 @@ function render(): void {
     setText(loss.value, snap ? `${(100 * snap.valAccuracy).toFixed(1)}% val` : '');
   }
   if (hasSearch && (dirty.has('heatmap') || themeChanged)) heatmap.update(model, theme);
+  if (dirty.has('evaluation') || (themeChanged && model.evaluation.hasEvaluation)) evaluation.update(model, theme, themeChanged);
   if (dirty.has('samples')) {
     samples.update(model.samples.rows);
     setText(samplesCaption, model.samples.rows.length ? (model.samples.epoch !== null ? `under the policy after epoch ${model.samples.epoch + 1}` : 'under the current policy') : '');

@@ -3,14 +3,16 @@
  * rest update it. Pure (no DOM) so it is unit-tested in mocha; `apply` says which parts
  * of the view changed so the renderer redraws only those.
  */
+import type { BaseTransform } from '../src/shared/base';
 import type { EngineEvent, ProgressEvent } from '../src/shared/protocol';
 import type { PanelStatus, SampleRow, SearchSummary, ToPanel } from '../src/shared/webview-protocol';
 import { heatmapLayout, parseCategory, type Category, type HeatmapLayout } from './categories';
+import { EvaluationModel } from './evaluation-model';
 import { History } from './history';
 
 export type StartedEvent = Extract<EngineEvent, { kind: 'started' }>;
 export type Phase = 'idle' | 'starting' | 'running' | 'stopped' | 'done' | 'failed';
-export type Part = 'header' | 'charts' | 'heatmap' | 'samples';
+export type Part = 'header' | 'charts' | 'heatmap' | 'samples' | 'evaluation';
 
 export interface Snapshot {
   readonly x: number;
@@ -32,9 +34,13 @@ export class PanelModel {
   snapshots: Snapshot[] = [];
   checkpointEpoch: number | null = null;
   result: { outFile?: string } | null = null;
+  /** The base transform the search ran under: from its start, else from its result's policy. */
+  base: BaseTransform | null = null;
   cancelled = false;
   error: string | null = null;
   samples: { epoch: number | null; rows: readonly SampleRow[] } = { epoch: null, rows: [] };
+  /** The evaluation section (DDAS: Evaluate Policy), independent of the search. */
+  readonly evaluation = new EvaluationModel();
 
   constructor(maxPoints = 2000) {
     this.history = new History(maxPoints);
@@ -48,7 +54,8 @@ export class PanelModel {
         this.status = msg.status;
         this.samples = { epoch: null, rows: msg.samples };
         for (const e of msg.events) this.event(e);
-        return new Set<Part>(['header', 'charts', 'heatmap', 'samples']);
+        this.evaluation.reset(msg.evaluation ?? null);
+        return new Set<Part>(['header', 'charts', 'heatmap', 'samples', 'evaluation']);
       case 'event':
         return this.event(msg.event);
       case 'samples':
@@ -57,6 +64,15 @@ export class PanelModel {
       case 'status':
         this.status = msg.status;
         return new Set<Part>(['header']);
+      case 'evaluation':
+        this.evaluation.reset(msg.evaluation);
+        return new Set<Part>(['evaluation']);
+      case 'evaluationEvent':
+        this.evaluation.event(msg.event);
+        return new Set<Part>(['evaluation']);
+      case 'evaluationStatus':
+        this.evaluation.setStatus(msg.status);
+        return new Set<Part>(['evaluation']);
     }
   }
 
@@ -87,6 +103,7 @@ export class PanelModel {
         else this.resetSearch();
         this.snapshots = this.snapshots.filter((s) => s.epoch < (e.resumedFromEpoch ?? 0));
         this.started = e;
+        this.base = e.base ?? null;
         this.categories = e.categories.map(parseCategory);
         this.layout = heatmapLayout(this.categories);
         this.result = null;
@@ -114,6 +131,7 @@ export class PanelModel {
         return new Set<Part>(['header']);
       case 'result':
         this.result = { outFile: e.outFile };
+        this.base = e.policy.base ?? this.base;
         return new Set<Part>(['header']);
       case 'cancelled':
         this.cancelled = true;
@@ -121,15 +139,21 @@ export class PanelModel {
       case 'error':
         this.error = e.message;
         return new Set<Part>(['header']);
+      // Evaluation events reach the evaluation section as `evaluationEvent` messages.
       case 'ready':
       case 'preview':
       case 'log':
+      case 'evaluateStarted':
+      case 'evaluateProgress':
+      case 'evaluateRun':
+      case 'evaluateResult':
         return new Set<Part>();
     }
   }
 
   private resetSearch(): void {
     this.started = null;
+    this.base = null;
     this.categories = [];
     this.layout = { magnitudes: [], rows: [] };
     this.latest = null;

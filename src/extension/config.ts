@@ -1,5 +1,6 @@
 /** The extension's settings (contributes.configuration in package.json), read with their types. */
 import * as vscode from 'vscode';
+import { readBaseSetting, type BaseSetting } from './search/base-choice';
 import { BACKEND_CHOICES, type BackendChoice } from '../shared/protocol';
 import { EXPORT_FORMATS, type ExportFormat } from '../shared/export/format';
 import { PRESETS, type PresetName } from '../shared/presets';
@@ -9,6 +10,7 @@ export const SETTINGS = {
   nodePath: 'ddas.engine.nodePath',
   commitFormats: 'ddas.commit.formats',
   defaultPreset: 'ddas.search.defaultPreset',
+  base: 'ddas.search.base',
   previewImages: 'ddas.preview.images',
 } as const;
 
@@ -36,6 +38,11 @@ export function commitFormatsSetting(): ExportFormat[] {
 export function defaultPresetSetting(): PresetName {
   const value = section().get<string>(SETTINGS.defaultPreset, 'quick');
   return value in PRESETS ? (value as PresetName) : 'quick';
+}
+
+/** What the user's training does after the policy: "default" or {cropPadding, flipLR, cutout}; `problem` when the value is unusable. */
+export function baseSetting(): { base: BaseSetting; problem?: string } {
+  return readBaseSetting(section().get<unknown>(SETTINGS.base, 'default'));
 }
 
 /** A glob, or a list of image files (workspace-relative or absolute); empty = automatic. */

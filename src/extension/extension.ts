@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MAGNITUDE_BINS, OPS, OP_NAMES, describeOp } from '../shared/ops';
+import type { EvaluationReport } from '../shared/evaluation';
 import type { Policy } from '../shared/policy';
 import { BACKEND_CHOICES, type BackendChoice, type EngineEvent } from '../shared/protocol';
 import type { PanelStatus } from '../shared/webview-protocol';
@@ -16,6 +17,9 @@ import { registerPolicyEditing } from './editing';
 import { createEditingDeps } from './editing-deps';
 import { EngineHost } from './engine/engine-host';
 import { LaunchError } from './engine/launch';
+import { EvaluateController } from './evaluate/evaluate-controller';
+import { policyLabel, type PolicyChoice } from './evaluate/evaluate-plan';
+import { EvaluateWizard, isEvaluatePolicyArgs } from './evaluate/evaluate-wizard';
 import { SearchPanel, registerSearchPanelSerializer, type SearchPanelHandlers } from './panel';
 import { showPreviewDocument } from './search/preview-document';
 import { previewSources, renderSamples } from './search/previews';
@@ -31,12 +35,21 @@ export interface DdasApi {
   readonly lastResult: () => Policy | undefined;
   /** Running / can resume / can commit / problem, as the panel shows it. */
   readonly searchStatus: () => PanelStatus;
+  readonly isEvaluationRunning: () => boolean;
+  /** The last finished evaluation's report. */
+  readonly lastEvaluation: () => EvaluationReport | undefined;
   /** The engine's process id while it runs (tests kill it to check crash handling). */
   readonly enginePid: () => number | undefined;
   readonly onDidChangeSearch: vscode.Event<void>;
 }
 
 let engineHost: EngineHost | undefined;
+
+/** The file of the active editor (a YAML, TypeScript or Python policy is evaluated as itself). */
+function editorFile(): string | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc?.uri.scheme === 'file' ? doc.fileName : undefined;
+}
 
 function catalogMarkdown(): string {
   const lines = ['# DDAS operation catalog', '', '| operation | what it does | at the default bins |', '|---|---|---|'];
@@ -53,17 +66,19 @@ export function activate(context: vscode.ExtensionContext): DdasApi {
   const schemaPath = path.join(extensionPath, 'schemas', 'policy.schema.json');
   const log = vscode.window.createOutputChannel('DDAS Engine', { log: true });
   // The callback runs only after `search` exists (engine starts happen in commands).
-  const engine: EngineHost = new EngineHost(extensionPath, log, workspaceRoot, (): boolean => search.isRunning);
+  const engine: EngineHost = new EngineHost(extensionPath, log, workspaceRoot, (): boolean => search.isRunning || evaluation.isRunning);
   engineHost = engine;
   const statusBar = new SearchStatusBar(COMMAND_IDS.showPanel);
   const search: SearchController = new SearchController(context, engine, statusBar, fs.existsSync(samplePath) ? samplePath : undefined);
   const wizard = new StartWizard(context, fs.existsSync(samplePath) ? samplePath : undefined);
+  const evaluation: EvaluateController = new EvaluateController(context, engine, { showPanel: COMMAND_IDS.showPanel, commit: COMMAND_IDS.commit, showLog: COMMAND_IDS.showLog });
+  const evaluateWizard = new EvaluateWizard(wizard, workspaceRoot);
   const proposed = new ProposedContent();
 
   const handlers: SearchPanelHandlers = {
     init: () => {
       const { type: _, ...init } = search.initMessage();
-      return init;
+      return { ...init, evaluation: evaluation.panelState() };
     },
     start: () => search.onPanelMessage({ type: 'start' }),
     stop: () => search.onPanelMessage({ type: 'stop' }),
@@ -91,7 +106,10 @@ export function activate(context: vscode.ExtensionContext): DdasApi {
     search,
     proposed,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),
-    search.attach({ post: (m) => void SearchPanel.post(m) }),
+    evaluation,
+    // A search's `init` redraws the panel from scratch: it carries the evaluation section too.
+    search.attach({ post: (m) => void SearchPanel.post(m.type === 'init' ? { ...m, evaluation: evaluation.panelState() } : m) }),
+    evaluation.attach({ post: (m) => void SearchPanel.post(m) }),
     registerSearchPanelSerializer(context, handlers),
 
     vscode.commands.registerCommand('ddas.showCatalog', async () => {
@@ -103,6 +121,10 @@ export function activate(context: vscode.ExtensionContext): DdasApi {
       COMMAND_IDS.start,
       guarded('Start Search', async (args?: unknown): Promise<boolean> => {
         if (!requireTrust('Start Search')) return false;
+        if (evaluation.isRunning) {
+          void vscode.window.showInformationMessage('A DDAS evaluation is running; the engine runs one job at a time. Start the search when it finishes, or cancel it from its notification.');
+          return false;
+        }
         const plan = await wizard.plan(isStartSearchArgs(args) ? args : {});
         if (!plan) return false;
         const started = await search.start(plan);
@@ -117,6 +139,10 @@ export function activate(context: vscode.ExtensionContext): DdasApi {
       COMMAND_IDS.resume,
       guarded('Resume Search', async (): Promise<boolean> => {
         if (!requireTrust('Resume Search')) return false;
+        if (evaluation.isRunning) {
+          void vscode.window.showInformationMessage('A DDAS evaluation is running; the engine runs one job at a time. Resume the search when it finishes.');
+          return false;
+        }
         return search.resume();
       }),
     ),
@@ -132,6 +158,42 @@ export function activate(context: vscode.ExtensionContext): DdasApi {
         const source = commitSource(options.fromResult === true);
         if (!source) return undefined;
         return commitPolicy(source, schemaPath, proposed, options);
+      }),
+    ),
+
+    vscode.commands.registerCommand(
+      COMMAND_IDS.evaluate,
+      guarded('Evaluate Policy', async (args?: unknown): Promise<boolean> => {
+        if (!requireTrust('Evaluate Policy')) return false;
+        if (search.isRunning) {
+          void vscode.window.showInformationMessage('A DDAS search is running; the engine runs one job at a time. Evaluate when it finishes (the finished-search message offers it), or stop the search first.');
+          return false;
+        }
+        const options = isEvaluatePolicyArgs(args) ? args : {};
+        const stopped = args === undefined ? evaluation.resumable : undefined;
+        if (stopped) {
+          const resume = `Resume the evaluation of ${stopped.label}`;
+          const choice = await vscode.window.showQuickPick([{ label: resume, detail: `${stopped.runsDone} of ${stopped.runs || '?'} runs done; continues from its checkpoint` }, { label: 'Evaluate a policy', detail: 'a new evaluation (the stopped one is left as it is)' }], { title: 'DDAS: Evaluate Policy', ignoreFocusOut: true });
+          if (!choice) return false;
+          if (choice.label === resume) {
+            const resumed = await evaluation.resume();
+            if (resumed) SearchPanel.show(context, handlers, vscode.ViewColumn.Beside);
+            return resumed;
+          }
+        }
+        const fromEditor = options.fromResult ? undefined : policyInActiveEditor();
+        if (fromEditor && 'problem' in fromEditor) {
+          void vscode.window.showWarningMessage(fromEditor.problem);
+          return false;
+        }
+        const editorChoice: PolicyChoice | undefined = fromEditor ? { policy: fromEditor.policy, label: policyLabel(fromEditor.outFile), file: editorFile() ?? fromEditor.outFile, origin: `${fromEditor.label} (active editor)` } : undefined;
+        const result = search.lastResult;
+        const resultChoice: PolicyChoice | undefined = result ? { policy: result.policy, label: policyLabel(result.outFile), origin: `last search result (${vscode.workspace.asRelativePath(result.outFile)})` } : undefined;
+        const plan = await evaluateWizard.plan(editorChoice, resultChoice, options);
+        if (!plan) return false;
+        const started = await evaluation.start(plan);
+        if (started) SearchPanel.show(context, handlers, vscode.ViewColumn.Beside);
+        return started;
       }),
     ),
 
@@ -185,8 +247,8 @@ export function activate(context: vscode.ExtensionContext): DdasApi {
 
   /** Restarts an idle engine with new settings; a running search keeps its engine. */
   async function applyEngineSettings(report: boolean): Promise<void> {
-    if (search.isRunning) {
-      if (report) void vscode.window.showInformationMessage(`DDAS: the backend "${backendSetting()}" applies from the next search (one is running now).`);
+    if (search.isRunning || evaluation.isRunning) {
+      if (report) void vscode.window.showInformationMessage(`DDAS: the backend "${backendSetting()}" applies from the next search or evaluation (one is running now).`);
       return;
     }
     const wasRunning = engine.running;
@@ -206,9 +268,10 @@ export function activate(context: vscode.ExtensionContext): DdasApi {
       void vscode.window.showWarningMessage(editor.problem);
       return undefined;
     }
-    if (editor) return editor;
+    // The policy's last evaluation (if it has not changed since) goes into its metadata and the commit message.
+    if (editor) return { ...editor, policy: evaluation.withLastEvaluation(editor.policy) };
     const result = search.lastResult;
-    if (result) return { policy: result.policy, outFile: result.outFile, label: 'the last search result' };
+    if (result) return { policy: evaluation.withLastEvaluation(result.policy), outFile: result.outFile, label: 'the last search result' };
     void vscode.window.showInformationMessage('No policy to commit yet: run DDAS: Start Search, or open a *.augpolicy.json file and run Commit Policy from it.');
     return undefined;
   }
@@ -218,6 +281,8 @@ export function activate(context: vscode.ExtensionContext): DdasApi {
     searchEvents: () => search.events,
     lastResult: () => search.lastResult?.policy,
     searchStatus: () => search.status(),
+    isEvaluationRunning: () => evaluation.isRunning,
+    lastEvaluation: () => evaluation.lastReport,
     enginePid: () => engine.pid,
     onDidChangeSearch: search.onDidChange,
   };

@@ -77,6 +77,15 @@ export const SearchMetadataSchema = z.strictObject({
     path: z.string(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     images: z.number().int().nonnegative(),
+    heldOut: z
+      .strictObject({
+        name: z.string().meta({ description: 'The held-out split ("t10k", "test_batch", "test/") or share ("held-out 10% (stratified, seed 0)").' }),
+        images: z.number().int().nonnegative(),
+        share: z.number().gt(0).lt(1).optional().meta({ description: 'For a share of the train split: its size as a fraction.' }),
+        seed: z.number().int().optional().meta({ description: 'For a share of the train split: the seed of its stratified draw.' }),
+      })
+      .optional()
+      .meta({ description: 'The images held out for evaluation, which the search never saw.' }),
   }),
   model: z.string(),
   epochs: z.number().int().positive(),
@@ -90,6 +99,36 @@ export const SearchMetadataSchema = z.strictObject({
   leftOut: z.array(z.strictObject({ category: z.string(), reason: z.string() })).optional().meta({ description: 'Categories of the requested space the search left out, and why (e.g. the identity on this data).' }),
   evidence: EvidenceSchema.optional(),
 });
+
+/** A compact record of the policy's last held-out evaluation (`ddas evaluate`, DDAS: Evaluate Policy). */
+export const EvaluationMetadataSchema = z
+  .strictObject({
+    policy: z.string().optional().meta({ description: "This policy's label among `entries`." }),
+    heldOut: z.strictObject({
+      name: z.string().meta({ description: 'The held-out split ("t10k", "test_batch", "test/") or share the runs were scored on.' }),
+      images: z.number().int().nonnegative().meta({ description: 'Held-out images scored.' }),
+    }),
+    budget: z.strictObject({
+      seeds: z.number().int().positive().meta({ description: 'Training runs per entry (paired over seeds).' }),
+      epochs: z.number().int().positive(),
+      trainSize: z.number().int().positive().meta({ description: 'Training images per run.' }),
+    }),
+    model: z.string(),
+    backend: z.string(),
+    entries: z
+      .array(
+        z.strictObject({
+          label: z.string(),
+          mean: z.number().min(0).max(1).meta({ description: 'Mean held-out accuracy over the seeds.' }),
+          low: z.number().meta({ description: 'Lower end of its 95% confidence interval.' }),
+          high: z.number().meta({ description: 'Upper end of its 95% confidence interval.' }),
+        }),
+      )
+      .meta({ description: 'Every policy and baseline evaluated, in the order they were given.' }),
+    verdict: z.string().meta({ description: 'The comparison in one sentence, e.g. "+1.2 points over base (95% CI +0.6..+1.8) on 10,000 held-out images".' }),
+    finishedAt: z.string(),
+  })
+  .meta({ description: 'How this policy did on held-out data against the baselines (its last evaluation).' });
 
 export const PolicyOptionsSchema = z.strictObject({
   fill: z.number().int().min(0).max(255).default(0).meta({ description: 'Gray level for pixels that geometric ops uncover.' }),
@@ -107,6 +146,7 @@ export const PolicySchema = z
     schedule: z.array(ScheduleEntrySchema).optional().meta({ description: 'The policy over training progress; entries in increasing untilProgress, the last one at 1.' }),
     options: PolicyOptionsSchema.optional(),
     search: SearchMetadataSchema.optional().meta({ description: 'How this policy was found.' }),
+    evaluation: EvaluationMetadataSchema.optional(),
   })
   .meta({
     title: 'DDAS augmentation policy',
@@ -117,6 +157,7 @@ export const PolicySchema = z
 export type PolicyOperation = z.infer<typeof PolicyOperationSchema>;
 export type ScheduleEntry = z.infer<typeof ScheduleEntrySchema>;
 export type SearchMetadata = z.infer<typeof SearchMetadataSchema>;
+export type EvaluationMetadata = z.infer<typeof EvaluationMetadataSchema>;
 export type PolicyOptions = z.output<typeof PolicyOptionsSchema>;
 export type Policy = z.output<typeof PolicySchema>;
 

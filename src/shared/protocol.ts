@@ -5,8 +5,10 @@
  * into the extension and the webview unchanged.
  */
 import { z } from 'zod';
+import { BaseTransformSchema, type BaseTransform } from './base';
+import { EvaluateRequestSchema, type EvaluateEvent } from './evaluation';
 import { OP_NAMES } from './ops';
-import { PolicySchema, type Policy } from './policy';
+import { PolicySchema, type Evidence, type Policy } from './policy';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -42,6 +44,8 @@ export const SearchRequestSchema = z.strictObject({
   learningRates: z.strictObject({ alpha: z.number().positive(), beta: z.number().positive() }).optional(),
   /** Mix of the sub-policy sampling distribution: 1 = uniform (official code), 0 = p. */
   explore: z.number().min(0).max(1).default(1),
+  /** What the user's training does after the policy; absent: the default (mild random crop, src/shared/base.ts). */
+  base: BaseTransformSchema.optional(),
   checkpointDir: z.string().optional(),
   resume: z.boolean().default(false),
 });
@@ -79,6 +83,7 @@ export const RequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('hello'), id }),
   SearchRequestSchema,
   PreviewRequestSchema,
+  EvaluateRequestSchema,
   z.strictObject({ kind: z.literal('cancel'), id, target: id.optional() }),
   z.strictObject({ kind: z.literal('shutdown'), id }),
 ]);
@@ -124,15 +129,16 @@ export interface PreviewImage {
 
 export type EngineEvent =
   | { kind: 'ready'; id?: string; protocol: number; engine: string; version: string; backend: BackendReport; versions: Record<string, string> }
-  | { kind: 'started'; id: string; categories: readonly string[]; backend: BackendReport; model: string; datasetSize: number; resumedFromEpoch?: number }
+  | { kind: 'started'; id: string; categories: readonly string[]; backend: BackendReport; model: string; datasetSize: number; resumedFromEpoch?: number; /** The base transform the search runs under (resolved). */ base?: BaseTransform }
   | ProgressEvent
-  | { kind: 'snapshot'; id: string; epoch: number; pAug: number; p: readonly number[]; valAccuracy: number }
+  | { kind: 'snapshot'; id: string; epoch: number; pAug: number; p: readonly number[]; valAccuracy: number; evidence?: Evidence }
   | { kind: 'checkpoint'; id: string; epoch: number; path: string }
   | { kind: 'result'; id: string; policy: Policy; outFile?: string }
   | { kind: 'cancelled'; id: string; checkpoint?: string }
   | { kind: 'preview'; id: string; images: readonly PreviewImage[] }
   | { kind: 'error'; id?: string; code: ErrorCode; message: string }
-  | { kind: 'log'; id?: string; level: 'info' | 'warn' | 'debug'; message: string };
+  | { kind: 'log'; id?: string; level: 'info' | 'warn' | 'debug'; message: string }
+  | EvaluateEvent;
 
 export type ErrorCode = 'bad-request' | 'bad-input' | 'busy' | 'not-found' | 'backend' | 'internal';
 
@@ -150,7 +156,7 @@ export function parseRequest(line: string): { ok: true; request: ParsedRequest }
   if (parsed.success) return { ok: true, request: parsed.data };
   const maybeId = value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : undefined;
   const details = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(request)'}: ${i.message}`).join('; ');
-  return { ok: false, id: maybeId, message: `bad request: ${details}. Kinds: hello, search, preview, cancel, shutdown.` };
+  return { ok: false, id: maybeId, message: `bad request: ${details}. Kinds: hello, search, preview, evaluate, cancel, shutdown.` };
 }
 
 export function encodeEvent(event: EngineEvent): string {

@@ -17,6 +17,12 @@ export interface AppliedOp {
   readonly sign: 1 | -1;
   /** Uniforms in [0, 1) placing random regions (Cutout's centre, x then y). */
   readonly position: readonly [number, number];
+  /**
+   * The op's concrete parameter (opParameter's unit: degrees, shear factor, pixels, enhance
+   * factor, bits kept, threshold), sign included, overriding the magnitude mapping - for
+   * plans from other ranges than the catalog's, e.g. torchvision's TrivialAugmentWide.
+   */
+  readonly level?: number;
 }
 
 /** The ops applied to one image, in order; empty when the image is left alone. */

@@ -2,7 +2,7 @@
  * A search space: the K categories DDAS learns a distribution over. A category is an
  * (operation, magnitude bin) pair, or an operation without magnitude.
  */
-import { DEFAULT_MAGNITUDE_BINS, OPS, hasMagnitude, type OpName } from './ops';
+import { DEFAULT_MAGNITUDE_BINS, OPS, describeOp, hasMagnitude, type OpName } from './ops';
 
 export interface Category {
   readonly op: OpName;
@@ -17,7 +17,14 @@ export const DDAS_CIFAR_OPS: readonly OpName[] = [
   'Color', 'Contrast', 'Brightness', 'Sharpness',
 ];
 
-export function buildSpace(ops: readonly OpName[] = DDAS_CIFAR_OPS, bins: readonly number[] = DEFAULT_MAGNITUDE_BINS): Category[] {
+/**
+ * Our default: the official space plus Cutout at its bins (its ImageNet space has it),
+ * 56 categories before the search fits it to the data (which drops Identity, and Color
+ * on grayscale). Flips and Cutout are here, not in the base, so the search decides them.
+ */
+export const DEFAULT_SPACE_OPS: readonly OpName[] = [...DDAS_CIFAR_OPS, 'Cutout'];
+
+export function buildSpace(ops: readonly OpName[] = DEFAULT_SPACE_OPS, bins: readonly number[] = DEFAULT_MAGNITUDE_BINS): Category[] {
   const seen = new Set<OpName>();
   const categories: Category[] = [];
   for (const op of ops) {
@@ -32,4 +39,17 @@ export function buildSpace(ops: readonly OpName[] = DDAS_CIFAR_OPS, bins: readon
 
 export function categoryKey(c: Category): string {
   return c.magnitude === undefined ? c.op : `${c.op}@${c.magnitude}`;
+}
+
+/** exp(entropy) of a distribution: how many categories it effectively spreads over (K when uniform). */
+export function perplexity(p: readonly number[]): number {
+  let h = 0;
+  for (const v of p) if (v > 0) h -= v * Math.log(v);
+  return Math.exp(h);
+}
+
+/** A category key ("Rotate@0.5", "FlipLR") in words: "Rotate +/-15 degrees". */
+export function describeCategoryKey(key: string): string {
+  const [op, m] = key.split('@');
+  return op in OPS ? describeOp(op as OpName, m === undefined ? undefined : Number(m)) : key;
 }

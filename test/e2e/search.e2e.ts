@@ -113,11 +113,11 @@ describe('e2e: search a policy on the sample and commit it (issue 4, scenario a)
   it('starts a search from the palette: sample dataset, budget, suggested policy file', async () => {
     const { page } = wb!;
     await runCommand(page, 'DDAS: Start Search');
-    await waitForQuickInputTitle(page, '(1/3)');
+    await waitForQuickInputTitle(page, '(1/4)');
     // The workspace's copy of the sample (its description is its relative path), not the
     // extension's own embedded copy.
     await pickQuickItem(page, 'fashion-mnist', { exclude: /embedded sample|\/sample\/fashion-mnist/, timeoutMs: 30_000 });
-    await waitForQuickInputTitle(page, '(2/3)');
+    await waitForQuickInputTitle(page, '(2/4)');
     if (QUICK) {
       await pickQuickItem(page, /^\s*Quick/);
     } else {
@@ -128,7 +128,9 @@ describe('e2e: search a policy on the sample and commit it (issue 4, scenario a)
         await page.waitForTimeout(300);
       }
     }
-    await waitForQuickInputTitle(page, '(3/3)');
+    await waitForQuickInputTitle(page, '(3/4)');
+    await pickQuickItem(page, /^\s*Default: random crop/);
+    await waitForQuickInputTitle(page, '(4/4)');
     const suggested = await inputBoxValue(page);
     assert.match(suggested, /\.augpolicy\.json$/, 'the suggested policy file name');
     outFile = path.resolve(ws!.path, suggested);

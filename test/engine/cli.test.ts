@@ -109,6 +109,9 @@ describe('ddas CLI', function () {
       [['apply', '--policy', path.join(dir, 'nope.json'), '--out-dir', dir, gray], /nope\.json: cannot read the policy/],
       [['info', path.join(dir, 'no-such-dataset')], /no-such-dataset/],
       [['frobnicate'], /unknown command/],
+      [['search', path.join(dir, 'nope'), '--base', 'crop'], /"crop" needs a size in pixels.*Allowed: "default" .*"none".*crop=PIXELS, flip, cutout=PIXELS/],
+      [['search', path.join(dir, 'nope'), '--base', 'mirror'], /"mirror" is not a base transform item\. Allowed: "default"/],
+      [['search', path.join(dir, 'nope'), '--base', 'crop=999'], /crop: Too big.*256\. Allowed: "default"/],
     ];
     for (const [argv, message] of cases) {
       const r = await ddas(...argv);

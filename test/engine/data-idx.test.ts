@@ -61,7 +61,9 @@ describe('data: IDX', () => {
       assert.equal(ds.info.split, 'test');
       assert.deepEqual([ds.info.size, ds.info.width, ds.info.height, ds.info.channels], [10000, 28, 28, 1]);
       assert.deepEqual(ds.info.classCounts, new Array(10).fill(1000));
-      assert.deepEqual(ds.info.classNames, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+      // No names in the files: recognised as Fashion-MNIST by its label sequence.
+      assert.deepEqual(ds.info.classNames, FASHION_NAMES);
+      assert.equal(ds.info.classNamesFrom, 'Fashion-MNIST t10k (recognised by its labels)');
       const batch = await ds.read([9999, 0]);
       assert.equal(batch.pixels.length, 2 * 784);
     } finally {

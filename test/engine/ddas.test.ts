@@ -173,8 +173,7 @@ describe('DDAS search', function () {
       const probs = pk(alpha);
       const r = modelStep(net, weights, buffers, { x0, xs, labels, val, valLabels }, sigmoid(beta), probs, xi);
       weights.unflatten(w0);
-      const z = probs.reduce((s, v) => s + v, 0);
-      return { d: r.d, dS: surrogateGradient(alpha, beta, subPolicies, r.d, z) };
+      return { d: r.d, dS: surrogateGradient(alpha, beta, subPolicies, r.d) };
     }
 
     it('d_j = <g_j - g_0, g_V> is -1/xi times dL_val(w\')/d(mixing weight j) (mass taken from g_0)', () => {
@@ -201,13 +200,9 @@ describe('DDAS search', function () {
 
     it('dS/dalpha and dS/dbeta (un-normalised d) equal 1/xi times the finite-difference gradient of L_val(w\'(alpha, beta))', () => {
       const { dS } = analytic();
-      const z0 = pk(alpha).reduce((s, v) => s + v, 0);
-      // w'(alpha, beta): lambda_j = p_aug p_kj(alpha) / Z with Z held at its value, g_0 takes
-      // the rest - the parametrisation under which S is exact (equal to DESIGN's step at the point).
-      const lossAt = (a: Float64Array, b: number): number => {
-        const lambdas = pk(a).map((v) => (sigmoid(b) * v) / z0);
-        return valLossAt([1 - lambdas.reduce((s, v) => s + v, 0), ...lambdas]);
-      };
+      // w'(alpha, beta) exactly as DESIGN writes the step: (1 - p_aug) g_0 + p_aug sum_j (p_kj / Z) g_j,
+      // Z = sum_j p_kj recomputed at every alpha (the renormalised mixing the step uses).
+      const lossAt = (a: Float64Array, b: number): number => valLossAt(mixingCoefficients(sigmoid(b), pk(a)));
       const h = 1e-2;
       const fdAlpha = Array.from(alpha, (_, k) => {
         const plus = alpha.slice();
@@ -216,10 +211,8 @@ describe('DDAS search', function () {
         minus[k] -= h;
         return (lossAt(plus, beta) - lossAt(minus, beta)) / (2 * h);
       });
-      // Beta exactly as DESIGN writes the step: (1 - p_aug) g_0 + p_aug sum_j (p_kj / Z) g_j.
-      const designLoss = (b: number): number => valLossAt(mixingCoefficients(sigmoid(b), pk(alpha)));
       const hb = 2e-3;
-      const fdBeta = (designLoss(beta + hb) - designLoss(beta - hb)) / (2 * hb);
+      const fdBeta = (lossAt(alpha, beta + hb) - lossAt(alpha, beta - hb)) / (2 * hb);
       const expectedAlpha = Array.from(dS.alpha, (v) => xi * v);
       const errAlpha = relativeError(fdAlpha, expectedAlpha);
       const errBeta = Math.abs(fdBeta - xi * dS.beta) / Math.abs(xi * dS.beta);
@@ -361,7 +354,7 @@ describe('DDAS search', function () {
       const policy = s.policy({ dataset: { path: 'synthetic:corners', images: 80 }, backend: 'wasm' });
       const checked = validatePolicy(policy);
       assert.ok(checked.ok, checked.ok ? '' : JSON.stringify(checked.problems));
-      assert.equal(policy.operations.length, 52);
+      assert.equal(policy.operations.length, 56);
       assert.equal(policy.schedule?.length, 2);
       assert.deepEqual(policy.schedule?.map((e) => e.untilProgress), [0.5, 1]);
       assert.equal(policy.applyProbability, Math.round(s.pAug * 1e6) / 1e6);

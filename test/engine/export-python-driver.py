@@ -117,6 +117,69 @@ def ops(mod, job):
     return len(manifest["sources"])
 
 
+def base_pixels(mod, job):
+    """Every base case and draw applied by the module's apply_base to every source, PIL and tensor."""
+    manifest = json.load(open(job["fixtures"] + "/manifest.json"))
+    for s in manifest["sources"]:
+        src = Image.open(job["fixtures"] + "/" + s["source"])
+        src.load()
+        pil_out, tensor_out = bytearray(), bytearray()
+        for case in job["baseCases"]:
+            for d in case["draws"]:
+                args = (tuple(d["crop"]), d["flip"], tuple(d["position"]))
+                res = mod.apply_base(src, *args, base=case["base"])
+                assert res.size == src.size and res.mode == src.mode, (case, d, res.size, res.mode)
+                pil_out += res.tobytes()
+                t = mod.apply_base(F.pil_to_tensor(src), *args, base=case["base"])
+                tensor_out += F.to_pil_image(t).tobytes()
+        with open(f"{job['outDir']}/{s['name']}.base.pil.bin", "wb") as f:
+            f.write(pil_out)
+        with open(f"{job['outDir']}/{s['name']}.base.tensor.bin", "wb") as f:
+            f.write(tensor_out)
+    return len(manifest["sources"])
+
+
+def base_behaviour(mod, plain, job):
+    """base_transform, Cutout and DdasAugment(include_base) against apply_base with the same draws."""
+    fixtures = job["fixtures"]
+    img = Image.open(fixtures + "/sources/astronaut.png").convert("RGB")
+    crop_flip = {"cropPadding": 2, "flipLR": True, "cutout": 0}
+    candidates = {mod.apply_base(img, (x, y), f, base=crop_flip).tobytes() for x in range(5) for y in range(5) for f in (False, True)}
+    transforms = {}
+    for name, size in (("ownSize", None), ("randomCrop", (48, 48))):
+        t = mod.base_transform(size, crop_flip)
+        torch.manual_seed(0)
+        random.seed(0)
+        outs = [t(img).tobytes() for _ in range(60)]
+        transforms[name] = {"inCandidates": all(o in candidates for o in outs), "distinct": len(set(outs)), "repr": repr(t)}
+    cut = {"cropPadding": 0, "flipLR": False, "cutout": 7}
+    c, r = mod.Cutout(7, rng=random.Random(5)), random.Random(5)
+    cutout_same = all(c(img).tobytes() == mod.apply_base(img, cutout_position=(r.random(), r.random()), base=cut).tobytes() for _ in range(20))
+    gray = Image.open(fixtures + "/sources/fmnist-bag.png")
+    gray.load()
+    aug, r = mod.DdasAugment(seed=4), random.Random(4)
+    with_base = all(aug(gray).tobytes() == mod.apply_base(mod.apply_plan(gray, mod.sample_plan(r, 0.0)), *mod.sample_base(r)).tobytes() for _ in range(40))
+    aug, r = mod.DdasAugment(seed=4, include_base=False), random.Random(4)
+    without_base = all(aug(gray).tobytes() == mod.apply_plan(gray, mod.sample_plan(r, 0.0)).tobytes() for _ in range(40))
+    aug, r = plain.DdasAugment(seed=4), random.Random(4)
+    no_base_policy = all(aug(gray).tobytes() == plain.apply_plan(gray, plain.sample_plan(r, 0.0)).tobytes() for _ in range(40))
+    batch = torch.stack([F.pil_to_tensor(img)] * 3)
+    rng = Replay(job["baseUniforms"])
+    replayed = [mod.sample_base(rng, job["baseReplay"]["base"]) for _ in range(job["baseReplay"]["count"])]
+    return {
+        "transforms": transforms,
+        "cutout": cutout_same,
+        "withBase": with_base,
+        "withoutBase": without_base,
+        "noBasePolicy": no_base_policy,
+        "batch": list(mod.DdasAugment(seed=0)(batch).shape),
+        "base": mod.BASE,
+        "plainBase": plain.BASE,
+        "repr": repr(mod.DdasAugment()),
+        "replay": {"draws": [[list(d.crop_offset), d.flip, list(d.cutout_position)] for d in replayed], "used": rng.i},
+    }
+
+
 def compose(mod, fixtures):
     aug = mod.DdasAugment(seed=0)
     img = Image.open(fixtures + "/sources/astronaut.png").convert("RGB")
@@ -137,6 +200,7 @@ def main():
     stats_mod = importlib.import_module(job["statsModule"])
     sched_mod = importlib.import_module(job["scheduleModule"])
     full_mod = importlib.import_module(job["fullModule"])
+    based_mod = importlib.import_module(job["basedModule"])
     print(json.dumps({
         "imports": imports_of(stats_mod.__file__),
         "stats": stats(stats_mod, job["draws"], 11),
@@ -144,6 +208,8 @@ def main():
         "schedule": schedule(sched_mod, job["progresses"], job["scheduleDraws"]),
         "ops": ops(stats_mod, job),
         "compose": compose(stats_mod, job["fixtures"]),
+        "basePixels": base_pixels(based_mod, job),
+        "base": base_behaviour(based_mod, stats_mod, job),
         "full": {"policy": full_mod.POLICY, "doc": full_mod.__doc__.splitlines()[2], "repr": repr(full_mod.DdasAugment())},
     }))
 

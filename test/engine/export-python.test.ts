@@ -3,7 +3,9 @@
  * process for everything, driven by export-python-driver.py) and checks that it means
  * what the engine means: (a) the sampler's statistics, and draw for draw the same plans
  * as src/shared/sampler.ts on the same uniforms; (b) per-op pixels equal to the engine's
- * and to the PIL/torchvision references on real images; (c) schedule selection.
+ * and to the PIL/torchvision references on real images; (c) schedule selection; (d) the
+ * base transform: the same draws as base-draw.ts and the same pixels as the engine and
+ * the TS runtime, and DdasAugment applies it after the policy unless include_base=False.
  */
 import assert from 'node:assert/strict';
 import { chiSquareP, policyOf } from '../support/stats';
@@ -12,6 +14,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { augmentRaw } from '../../src/engine/augment/raw';
+import { applyBaseDraws } from '../../src/engine/ddas/base';
+import { applyBaseBytes } from '../../src/runtime';
+import { drawBases } from '../../src/shared/base-draw';
 import { useBackend, tf } from '../../src/engine/tf';
 import { writePolicyPython } from '../../src/shared/export';
 import { entryKey } from '../../src/shared/export/describe';
@@ -20,6 +25,7 @@ import { policyAt } from '../../src/shared/policy';
 import { Rng } from '../../src/shared/rng';
 import { samplePlans, type ImagePlan } from '../../src/shared/sampler';
 import { FULL } from '../shared/export-fixtures';
+import { baseCases } from '../support/base-cases';
 import { FIXTURE_DIR, agreement, loadOpFixtures } from './op-fixtures';
 
 const PYTHON = '/usr/bin/python3';
@@ -54,6 +60,11 @@ const SCHEDULE = policyOf({
   ],
 });
 
+/** STATS with a base transform: DdasAugment's default path. */
+const BASED = policyOf({ ...STATS, base: { cropPadding: 2, flipLR: true, cutout: 6 } });
+const BASE_CASES = baseCases();
+const BASE_REPLAY = { base: { cropPadding: 4, flipLR: true, cutout: 8 }, count: 500, seed: 43 };
+
 const DRAWS = 20000;
 const REPLAY = 3000;
 const SCHEDULE_DRAWS = 4000;
@@ -73,6 +84,19 @@ interface DriverResult {
   ops: number;
   compose: { pil: number[]; batch: number[]; floatError: string | null; repr: string };
   full: { policy: unknown; doc: string; repr: string };
+  basePixels: number;
+  base: {
+    transforms: Record<'ownSize' | 'randomCrop', { inCandidates: boolean; distinct: number; repr: string }>;
+    cutout: boolean;
+    withBase: boolean;
+    withoutBase: boolean;
+    noBasePolicy: boolean;
+    batch: number[];
+    base: unknown;
+    plainBase: unknown;
+    repr: string;
+    replay: { draws: [[number, number], boolean, [number, number]][]; used: number };
+  };
 }
 
 
@@ -101,6 +125,9 @@ describe('Python/torchvision export (runs /usr/bin/python3)', function () {
     fs.writeFileSync(path.join(dir, 'stats_augpolicy.py'), writePolicyPython(STATS, { moduleName: 'stats_augpolicy' }));
     fs.writeFileSync(path.join(dir, 'schedule_augpolicy.py'), writePolicyPython(SCHEDULE, { moduleName: 'schedule_augpolicy' }));
     fs.writeFileSync(path.join(dir, 'full_augpolicy.py'), writePolicyPython(FULL, { moduleName: 'full_augpolicy' }));
+    fs.writeFileSync(path.join(dir, 'based_augpolicy.py'), writePolicyPython(BASED, { moduleName: 'based_augpolicy' }));
+    // Each base draw uses at most 5 uniforms.
+    fs.writeFileSync(path.join(dir, 'base-uniforms.bin'), Buffer.from(uniforms(BASE_REPLAY.seed, BASE_REPLAY.count * 5).buffer));
     // Each replayed image uses at most 1 + opsPerImage * 4 uniforms.
     const u = uniforms(REPLAY_SEED, REPLAY * (1 + STATS.opsPerImage * 4));
     fs.writeFileSync(path.join(dir, 'uniforms.bin'), Buffer.from(u.buffer));
@@ -109,6 +136,10 @@ describe('Python/torchvision export (runs /usr/bin/python3)', function () {
       statsModule: 'stats_augpolicy',
       scheduleModule: 'schedule_augpolicy',
       fullModule: 'full_augpolicy',
+      basedModule: 'based_augpolicy',
+      baseCases: BASE_CASES,
+      baseUniforms: path.join(dir, 'base-uniforms.bin'),
+      baseReplay: { base: BASE_REPLAY.base, count: BASE_REPLAY.count },
       draws: DRAWS,
       uniforms: path.join(dir, 'uniforms.bin'),
       replayCount: REPLAY,
@@ -130,7 +161,7 @@ describe('Python/torchvision export (runs /usr/bin/python3)', function () {
     const { $schema: _, ...expected } = FULL;
     assert.deepEqual(result.full.policy, expected);
     assert.ok(result.full.doc.startsWith(`Found by a DDAS search: dataset ${FULL.search?.dataset.path}`), result.full.doc);
-    assert.match(result.full.repr, /^DdasAugment\(opsPerImage=2, applyProbability=0\.34, operations=1, progress=0\.0\)$/);
+    assert.match(result.full.repr, /^DdasAugment\(opsPerImage=2, applyProbability=0\.34, operations=1, progress=0\.0, base='crop \(pad 3\) \+ flip LR \+ Cutout 5 px'\)$/);
   });
 
   it('imports only the standard library, torch, torchvision and PIL', () => {
@@ -217,6 +248,73 @@ describe('Python/torchvision export (runs /usr/bin/python3)', function () {
     assert.deepEqual(result.schedule.epochs.map(([t]) => t), [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
     assert.deepEqual(result.schedule.epochs.map(([, s]) => s), [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]);
     assert.deepEqual(result.schedule.progressFn, [0.7, 2]);
+  });
+
+  it('(d) exposes BASE (the policy\'s base, else none) and draws exactly the base draws of src/shared/base-draw.ts from the same uniforms', () => {
+    assert.deepEqual(result.base.base, BASED.base);
+    assert.deepEqual(result.base.plainBase, { cropPadding: 0, flipLR: false, cutout: 0 });
+    assert.match(result.base.repr, /base='crop \(pad 2\) \+ flip LR \+ Cutout 6 px'\)$/);
+    const expected = drawBases(BASE_REPLAY.base, BASE_REPLAY.count, Rng.seeded(BASE_REPLAY.seed));
+    assert.deepEqual(result.base.replay.draws, expected.map((d) => [[...d.crop], d.flip, [...d.position]]));
+    assert.equal(result.base.replay.used, BASE_REPLAY.count * 5);
+  });
+
+  it('(d) apply_base equals the engine\'s applyBaseDraws and the TS runtime on real grayscale and RGB images, PIL and tensor inputs', async () => {
+    const previous = tf.getBackend() as string | undefined;
+    await useBackend('wasm');
+    try {
+      const fixtures = loadOpFixtures();
+      assert.equal(result.basePixels, fixtures.length);
+      let compared = 0;
+      let changed = 0;
+      for (const f of fixtures) {
+        const size = f.width * f.height * f.channels;
+        const pil = fs.readFileSync(path.join(dir, `${f.name}.base.pil.bin`));
+        const tensor = fs.readFileSync(path.join(dir, `${f.name}.base.tensor.bin`));
+        assert.ok(tensor.equals(pil), `${f.name}: tensor inputs differ from PIL inputs`);
+        let at = 0;
+        for (const { base, draws } of BASE_CASES) {
+          const n = draws.length;
+          const pixels = new Uint8Array(n * size);
+          for (let i = 0; i < n; i++) pixels.set(f.source, i * size);
+          const x = tf.tensor4d(Float32Array.from(pixels), [n, f.height, f.width, f.channels]);
+          const engine = applyBaseDraws(x, base, draws);
+          const fromEngine = Uint8Array.from(engine.dataSync());
+          tf.dispose([x, engine]);
+          const fromRuntime = applyBaseBytes(pixels, { width: f.width, height: f.height, channels: f.channels }, base, draws);
+          draws.forEach((d, i) => {
+            const what = `${f.name} base ${JSON.stringify(base)} draw ${JSON.stringify(d)}`;
+            const py = pil.subarray(at, at + size);
+            at += size;
+            assert.equal(agreement(py, fromEngine.subarray(i * size, (i + 1) * size)).maxDiff, 0, `${what}: Python vs engine`);
+            assert.equal(agreement(py, fromRuntime.subarray(i * size, (i + 1) * size)).maxDiff, 0, `${what}: Python vs runtime`);
+            if (!Buffer.from(f.source).equals(py)) changed++;
+            compared++;
+          });
+        }
+        assert.equal(at, pil.length, `${f.name}: output size`);
+      }
+      assert.ok(compared >= 200, `compared ${compared} images`);
+      // Not a vacuous match: all but the identity base and the centred crops change the image.
+      assert.ok(changed >= 0.75 * compared, `only ${changed} of ${compared} outputs differ from their source`);
+    } finally {
+      if (previous && tf.getBackend() !== previous) await tf.setBackend(previous);
+    }
+  });
+
+  it('(d) base_transform() is torchvision\'s RandomCrop(padding, fill=0) + RandomHorizontalFlip + Cutout; DdasAugment applies the base after the policy unless include_base=False', () => {
+    const b = result.base;
+    for (const name of ['ownSize', 'randomCrop'] as const) {
+      assert.ok(b.transforms[name].inCandidates, `${name}: an output that no (offset, flip) of apply_base gives`);
+      assert.ok(b.transforms[name].distinct >= 10, `${name}: only ${b.transforms[name].distinct} distinct outputs in 60`);
+    }
+    assert.match(b.transforms.randomCrop.repr, /RandomCrop\(size=\(48, 48\), padding=2\)/);
+    assert.match(b.transforms.ownSize.repr, /RandomPadCrop\(padding=2\)[\s\S]*RandomHorizontalFlip/);
+    assert.ok(b.cutout, 'Cutout(side) equals apply_base with its drawn centre');
+    assert.ok(b.withBase, 'DdasAugment() = apply_base(apply_plan(img, sample_plan(rng)), *sample_base(rng))');
+    assert.ok(b.withoutBase, 'DdasAugment(include_base=False) = apply_plan only');
+    assert.ok(b.noBasePolicy, 'a policy without base: DdasAugment() = apply_plan only');
+    assert.deepEqual(b.batch, [3, 3, 48, 48]);
   });
 
   it('works in transforms.Compose on PIL images and uint8 batches, and refuses float tensors clearly', () => {

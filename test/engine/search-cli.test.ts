@@ -24,9 +24,12 @@ describe('ddas search (command line)', function () {
 
   it('--json prints protocol events and writes a valid policy with metadata; never overwrites silently', () => {
     const out = path.join(dir, 'json.augpolicy.json');
-    const r = spawnSync(process.execPath, [DDAS, 'search', SAMPLE, '--epochs', '1', ...TINY, '--json', '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [DDAS, 'search', SAMPLE, '--epochs', '1', ...TINY, '--base', 'crop=2,cutout=6', '--json', '--out', out], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; backend?: { device: string } });
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; backend?: { device: string }; base?: unknown });
+    // The search ran under the --base given, said so when it started, and recorded it.
+    const base = { cropPadding: 2, flipLR: false, cutout: 6 };
+    assert.deepEqual(events[0].base, base);
     assert.deepEqual([...new Set(events.map((e) => e.kind))], ['started', 'progress', 'snapshot', 'checkpoint', 'result']);
     // The bundled engine carries our SIMD kernels and they load.
     assert.match(events[0].backend?.device ?? '', /DDAS SIMD kernels/);
@@ -36,6 +39,7 @@ describe('ddas search (command line)', function () {
     assert.equal(policy.search.dataset.path, SAMPLE);
     assert.equal(policy.search.backend, 'wasm');
     assert.equal(policy.search.seed, 0);
+    assert.deepEqual(policy.base, base);
     assert.ok(policy.search.seconds > 0 && policy.search.valAccuracy >= 0);
     assert.ok(!fs.existsSync(`${out}.checkpoint`), 'a finished search leaves no checkpoint (nor its empty folder)');
     const again = spawnSync(process.execPath, [DDAS, 'search', SAMPLE, '--epochs', '1', ...TINY, '--out', out], { encoding: 'utf8' });
@@ -66,6 +70,8 @@ describe('ddas search (command line)', function () {
     const resumed = spawnSync(process.execPath, [DDAS, 'search', SAMPLE, '--resume', '--checkpoint-dir', `${out}.checkpoint`, '--out', out], { encoding: 'utf8' });
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stderr, /resumed at epoch 2/);
+    // No --base: the default, a crop padded by 1/8 of the 28 px side, named before the search starts.
+    assert.match(stderr, /^base: crop \(pad 4\)\nsearching with /m);
     const policy = JSON.parse(fs.readFileSync(out, 'utf8'));
     assert.equal(policy.schedule.length, 3);
     assert.equal(policy.search.epochs, 3);

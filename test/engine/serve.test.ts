@@ -102,7 +102,7 @@ describe('ddas serve (engine process)', function () {
     assert.equal(e.events.filter((x) => x.kind === 'checkpoint').length, 2);
     assert.ok(fs.existsSync(path.join(ckpt, 'ddas-checkpoint.json')));
     const progress = e.events.find((x) => x.kind === 'progress');
-    assert.ok(progress && progress.kind === 'progress' && progress.p.length === 52 && progress.imagesPerSecond > 0);
+    assert.ok(progress && progress.kind === 'progress' && progress.p.length === 51 && progress.imagesPerSecond > 0);
     e.closeInput();
   });
 

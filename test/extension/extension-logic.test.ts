@@ -6,6 +6,7 @@ import type { EngineEvent, ProgressEvent } from '../../src/shared/protocol';
 import { commitTargets } from '../../src/extension/commit/commit-targets';
 import { LineSplitter, parseEventLine } from '../../src/extension/engine/event-lines';
 import { datasetName, defaultOutputName, discoverDatasets } from '../../src/extension/search/dataset-discovery';
+import { baseChoices, checkBasePixels, readBaseSetting } from '../../src/extension/search/base-choice';
 import { SearchLog } from '../../src/extension/search/search-log';
 import { budgetFor, checkBudgetField, searchRequest, type SearchPlan } from '../../src/extension/search/search-plan';
 import { parseCategory, policyFromSnapshot } from '../../src/extension/search/snapshot-policy';
@@ -54,6 +55,36 @@ describe('search plans', () => {
     assert.deepEqual(req.kind === 'search' && req.budget, { epochs: 2, trainSize: 40, valSize: 20, batch: 32, valBatch: 64 });
     assert.equal(req.kind === 'search' && req.model, 'resnet-small');
     assert.equal(req.kind === 'search' && req.resume, true);
+  });
+
+  it('carry the base transform into the request; the default leaves it to the engine', () => {
+    const base = { cropPadding: 2, flipLR: true, cutout: 8 };
+    const req = searchRequest({ ...plan, base }, 's2', '/tmp/ck');
+    const parsed = parseRequest(JSON.stringify(req));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.message);
+    assert.deepEqual(parsed.request.kind === 'search' && parsed.request.base, base);
+    assert.equal('base' in searchRequest(plan, 's3', '/tmp/ck'), false);
+  });
+
+  it('offer the base choices with the setting first, and read the setting strictly', () => {
+    assert.deepEqual(baseChoices('default').map((c) => c.id), ['default', 'crop-flip', 'none', 'custom']);
+    assert.deepEqual(baseChoices({ cropPadding: 0, flipLR: false, cutout: 0 }).map((c) => c.id)[0], 'none');
+    assert.deepEqual(baseChoices({ cropPadding: 4, flipLR: true, cutout: 0 })[0].id, 'crop-flip');
+    const own = baseChoices({ cropPadding: 3, flipLR: false, cutout: 10 });
+    assert.equal(own[0].id, 'custom');
+    assert.match(own[0].detail, /From the setting ddas\.search\.base: crop \(pad 3\) \+ Cutout 10 px/);
+    assert.equal(own[0].base, undefined, 'Custom asks next');
+    assert.deepEqual(readBaseSetting('default'), { base: 'default' });
+    assert.deepEqual(readBaseSetting(undefined), { base: 'default' });
+    assert.deepEqual(readBaseSetting({ cropPadding: 4 }), { base: { cropPadding: 4, flipLR: false, cutout: 0 } }, 'keys left out are off');
+    const bad = readBaseSetting({ cropPadding: -2, flip: true });
+    assert.equal(bad.base, 'default');
+    assert.match(bad.problem ?? '', /ddas\.search\.base is not valid \(.*cropPadding.*\); using the default\. Set it to "default" or to \{"cropPadding": 4/);
+    assert.match(readBaseSetting('crop').problem ?? '', /must be "default" or an object/);
+    assert.equal(checkBasePixels('cropPadding', '4'), undefined);
+    assert.equal(checkBasePixels('cutout', '0'), undefined);
+    assert.match(checkBasePixels('cropPadding', '-1') ?? '', /from 0 to 256/);
+    assert.match(checkBasePixels('cutout', '2.5') ?? '', /whole number of pixels/);
   });
 
   it('check typed budget numbers', () => {

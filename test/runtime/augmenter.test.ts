@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { applyPlans } from '../../src/engine/augment/apply';
+import { applyBase, applyBaseDraws } from '../../src/engine/ddas/base';
 import { tf, useBackend } from '../../src/engine/tf';
-import { createAugmenter, PolicyError, type PolicyInput } from '../../src/runtime';
+import { applyBaseBytes, createAugmenter, PolicyError, type PolicyInput } from '../../src/runtime';
+import { drawBases } from '../../src/shared/base-draw';
 import { Rng } from '../../src/shared/rng';
-import { samplePlans } from '../../src/shared/sampler';
+import { samplePlans, type ImagePlan } from '../../src/shared/sampler';
+import { loadOpFixtures } from '../engine/op-fixtures';
+import { baseCases } from '../support/base-cases';
 
 const UNIFORM: PolicyInput = {
   version: 1,
@@ -17,6 +21,9 @@ const UNIFORM: PolicyInput = {
   ],
   options: { fill: 7 },
 };
+
+const BASE = { cropPadding: 3, flipLR: true, cutout: 4 };
+const WITH_BASE: PolicyInput = { ...UNIFORM, base: BASE };
 
 /** Stage 0 inverts every image, stage 1 leaves every image alone. */
 const STAGED: PolicyInput = {
@@ -89,16 +96,18 @@ describe('runtime augmenter (tfjs)', () => {
     x.dispose();
   });
 
-  it('keeps int32 images int32 and leaks no tensors', () => {
-    const aug = createAugmenter(UNIFORM, { seed: 9 });
-    const x = tf.tidy(() => tf.cast(batch(8), 'int32')) as tf.Tensor4D;
-    const before = tf.memory().numTensors;
-    const y = aug.augment(x);
-    assert.equal(y.dtype, 'int32');
-    assert.equal(tf.memory().numTensors, before + 1);
-    const values = y.dataSync();
-    assert.ok(values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255));
-    tf.dispose([x, y]);
+  it('keeps int32 images int32 and leaks no tensors, with and without a base', () => {
+    for (const policy of [UNIFORM, WITH_BASE]) {
+      const aug = createAugmenter(policy, { seed: 9 });
+      const x = tf.tidy(() => tf.cast(batch(8), 'int32')) as tf.Tensor4D;
+      const before = tf.memory().numTensors;
+      const y = aug.augment(x);
+      assert.equal(y.dtype, 'int32');
+      assert.equal(tf.memory().numTensors, before + 1);
+      const values = y.dataSync();
+      assert.ok(values.every((v) => Number.isInteger(v) && v >= 0 && v <= 255));
+      tf.dispose([x, y]);
+    }
   });
 
   it('gives the same images from bytes (augmentBytes) as from tensors, for the same seed', () => {
@@ -110,6 +119,66 @@ describe('runtime augmenter (tfjs)', () => {
     assert.notDeepEqual(Array.from(fromBytes), Array.from(bytes));
     tf.dispose([x, fromTensor]);
     assert.throws(() => createAugmenter(UNIFORM).augmentBytes(bytes.subarray(1), { width: 10, height: 12, channels: 3 }), /not whole 12x10x3 images/);
+  });
+
+  it('applies the policy, then its base transform, exactly as the engine does (same seed: plans first, then base draws)', () => {
+    const x = batch(16);
+    const aug = createAugmenter(WITH_BASE, { seed: 3 });
+    assert.deepEqual(aug.base, BASE);
+    const y = aug.augment(x);
+    const rng = Rng.seeded(3);
+    const planned = applyPlans(x, samplePlans(aug.policy, 16, rng), { fill: 7, interpolation: 'nearest' });
+    const expected = applyBase(planned, BASE, rng);
+    assert.deepEqual(y.arraySync(), expected.arraySync());
+    // The base did something: without it the same seed gives other pixels.
+    const skipped = createAugmenter(WITH_BASE, { seed: 3, includeBase: false });
+    assert.deepEqual(skipped.base, { cropPadding: 0, flipLR: false, cutout: 0 });
+    const plain = skipped.augment(x);
+    assert.deepEqual(plain.arraySync(), planned.arraySync());
+    assert.notDeepEqual(plain.arraySync(), y.arraySync());
+    tf.dispose([x, y, planned, expected, plain]);
+  });
+
+  it('gives the same images with the base from bytes as from tensors, and sampleBase draws what augment() draws', () => {
+    const x = batch(16);
+    const bytes = Uint8Array.from(x.dataSync());
+    const fromTensor = createAugmenter(WITH_BASE, { seed: 8 }).augment(x);
+    const fromBytes = createAugmenter(WITH_BASE, { seed: 8 }).augmentBytes(bytes, { width: 10, height: 12, channels: 3 });
+    assert.deepEqual(Array.from(fromBytes), Array.from(fromTensor.dataSync()));
+    const aug = createAugmenter(WITH_BASE, { seed: 8 });
+    const plans = aug.sample(16);
+    const draws = aug.sampleBase(16);
+    const rng = Rng.seeded(8);
+    samplePlans(aug.policy, 16, rng);
+    assert.deepEqual(draws, drawBases(BASE, 16, rng));
+    assert.deepEqual(Array.from(aug.augmentBytesWith(bytes, { width: 10, height: 12, channels: 3 }, plans, draws)), Array.from(fromBytes));
+    const withTensor = aug.augmentWith(x, plans, draws);
+    assert.deepEqual(Array.from(withTensor.dataSync()), Array.from(fromBytes));
+    assert.throws(() => aug.augmentWith(x, plans, draws.slice(1)), /16 plans and 15 base draws for 16 images/);
+    tf.dispose([x, fromTensor, withTensor]);
+  });
+
+  it('base transform: bytes, tensors and the engine\'s applyBaseDraws agree pixel for pixel on real grayscale and RGB images', () => {
+    let compared = 0;
+    for (const f of loadOpFixtures()) {
+      const frame = { width: f.width, height: f.height, channels: f.channels };
+      for (const { base, draws } of baseCases()) {
+        const n = draws.length;
+        const pixels = new Uint8Array(n * f.source.length);
+        for (let i = 0; i < n; i++) pixels.set(f.source, i * f.source.length);
+        const x = tf.tensor4d(Float32Array.from(pixels), [n, f.height, f.width, f.channels]);
+        const engine = applyBaseDraws(x, base, draws);
+        const bytes = applyBaseBytes(pixels, frame, base, draws);
+        assert.deepEqual(Array.from(bytes), Array.from(engine.dataSync()), `${f.name} ${JSON.stringify(base)}`);
+        const aug = createAugmenter({ ...UNIFORM, base }, { seed: 0 });
+        const none: ImagePlan[] = draws.map(() => []);
+        const viaRuntime = aug.augmentWith(x, none, draws);
+        assert.deepEqual(Array.from(viaRuntime.dataSync()), Array.from(bytes), `${f.name} ${JSON.stringify(base)} (augmentWith)`);
+        tf.dispose([x, engine, viaRuntime]);
+        compared += n;
+      }
+    }
+    assert.ok(compared >= 200, `compared ${compared} images`);
   });
 
   it('refuses invalid policies and inputs with messages that say what is wrong', () => {

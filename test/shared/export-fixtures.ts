@@ -24,6 +24,7 @@ export const FULL = policy({
     { untilProgress: 0.05, applyProbability: 0.34, operations: [{ op: 'Equalize', probability: 1 }] },
     { untilProgress: 1, applyProbability: 0, operations: [{ op: 'Invert', probability: 0.5 }, { op: 'Posterize', magnitude: 0.5, probability: 0.5 }] },
   ],
+  base: { cropPadding: 3, flipLR: true, cutout: 5 },
   options: { fill: 128, interpolation: 'bilinear' },
   search: {
     method: 'ddas',
@@ -36,6 +37,19 @@ export const FULL = policy({
     valAccuracy: 0.8512,
     learningRates: { alpha: 0.05, beta: 0.001 },
     startedAt: '2024-06-11T10:00:00Z',
+  },
+  evaluation: {
+    policy: 'ffhq "128"',
+    heldOut: { name: 'test/', images: 10000 },
+    budget: { seeds: 3, epochs: 40, trainSize: 2000 },
+    model: 'resnet-small',
+    backend: 'wasm',
+    entries: [
+      { label: 'ffhq "128"', mean: 0.8612, low: 0.8551, high: 0.8673 },
+      { label: 'base', mean: 0.8493, low: 0.8412, high: 0.8574 },
+    ],
+    verdict: "+1.2 points over base (95% CI +0.6..+1.8) on 10,000 held-out images \u00e9 */ \"\"\" it's",
+    finishedAt: '2024-06-11T12:00:00Z',
   },
 });
 

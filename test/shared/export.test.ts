@@ -47,6 +47,7 @@ describe('policy export formats', () => {
     assert.equal(lines[2], '  "version": 1,');
     assert.ok(lines.includes('    { "op": "Rotate", "magnitude": 0.25, "probability": 1e-7 },'), text);
     assert.ok(lines.includes('  "options": { "fill": 128, "interpolation": "bilinear" },'), text);
+    assert.ok(lines.includes('  "base": { "cropPadding": 3, "flipLR": true, "cutout": 5 },'), text);
     assert.equal(JSON.parse(exportPolicy(FULL, 'json')).$schema, '../schemas/policy.schema.json');
     assert.equal(JSON.parse(exportPolicy(MINIMAL, 'json')).$schema, undefined);
   });
@@ -59,6 +60,7 @@ describe('policy export formats', () => {
     assert.ok(lines.some((l) => l.startsWith('# Found by a DDAS search: dataset data/it\'s')), text);
     assert.ok(lines.includes('  - { op: Rotate, magnitude: 1, probability: 0.2 } # Rotate +/-30 degrees'), text);
     assert.ok(lines.includes('# Level 1: probability that an image is augmented at all.'));
+    assert.ok(lines.includes('  cropPadding: 3') && lines.includes('  flipLR: true') && lines.includes('# Base transform, applied to every image after the operations: random crop from'), text);
     assert.ok(!/\$schema:/.test(text));
     assert.ok(exportPolicy(MINIMAL, 'yaml').startsWith('# DDAS augmentation policy.\n# Written by hand'));
   });
@@ -71,6 +73,8 @@ describe('policy export formats', () => {
     assert.ok(text.includes(`path: 'data/it\\'s "quoted" \\\\ \\\\u00e9 */ """ é 🎉/ffhq-128/',`), text);
     assert.ok(text.includes('u00e9 *\\/ """'), 'the doc comment cannot end early');
     assert.ok(text.includes('\nexport const policy: Policy = {\n  version: 1,\n'));
+    assert.ok(text.includes('\n  base: { cropPadding: 3, flipLR: true, cutout: 5 },\n'), text);
+    assert.ok(text.includes('  readonly base?: BaseTransform;\n'), text);
     assert.ok(text.endsWith('};\n\nexport default policy;\n'));
     assert.ok(!/^import /m.test(text), 'self-contained');
   });
@@ -137,10 +141,12 @@ describe('policy export formats', () => {
     assert.ok(lines.includes('Budget: 20 epochs, model resnet-small, 1234.5 s'));
     assert.ok(lines.includes('Seed: 7'));
     assert.ok(lines.includes('Backend: wasm'));
+    assert.ok(lines.includes('Base transform: crop (pad 3) + flip LR + Cutout 5 px'), msg);
     assert.ok(lines.includes('Final p_aug: 0.2235 (2 ops per augmented image)'));
     const top = lines.slice(lines.indexOf('Top 5 operations:') + 1, lines.indexOf('Top 5 operations:') + 6);
     assert.deepEqual(top.map((l) => l.trim().split(/\s+/)[1]), ['Sharpness@0.75', 'Identity', 'Rotate@1', 'Cutout@0.5', 'Rotate@0.25']);
     assert.ok(msg.endsWith('Files: policies/a.augpolicy.json\n'));
     assert.match(commitMessage(MINIMAL), /^Add augmentation policy\n\nWritten by hand/);
+    assert.match(commitMessage(MINIMAL), /\nBase transform: none\n/);
   });
 });

@@ -42,10 +42,10 @@ describe('op catalog', () => {
     assert.equal(describeOp('FlipLR'), 'FlipLR');
   });
 
-  it('builds the official 52-category DDAS space', () => {
+  it('builds the default 56-category space (the official 52 + Cutout at 4 bins)', () => {
     const space = buildSpace();
-    assert.equal(space.length, 52);
-    assert.equal(new Set(space.map(categoryKey)).size, 52);
+    assert.equal(space.length, 56);
+    assert.equal(new Set(space.map(categoryKey)).size, 56);
     assert.throws(() => buildSpace(['Rotate', 'Rotate']), /twice/);
   });
 });

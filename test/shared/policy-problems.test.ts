@@ -74,6 +74,7 @@ describe('policy text problems', () => {
     assert.deepEqual(checkPolicyText(example, 'json', { schema: true, syntax: true }), []);
     for (const [name, write] of Object.entries(writers)) {
       assert.deepEqual(checkPolicyText(write(base()), formatOf(name), { schema: true, syntax: true }), [], name);
+      assert.deepEqual(checkPolicyText(write({ ...base(), base: { cropPadding: 4, flipLR: true, cutout: 16 } }), formatOf(name), { schema: true, syntax: true }), [], `${name} with a base`);
     }
   });
 
@@ -180,6 +181,22 @@ describe('policy text problems', () => {
         fixAndValidate(write(p), format, problem);
       });
 
+      it('notes a base flip that makes the FlipLR operation do nothing, and turns the flip off', () => {
+        const p: Obj = { ...base(), base: { cropPadding: 4, flipLR: true, cutout: 0 } };
+        (p.operations as Obj[])[0] = { op: 'FlipLR', probability: 0.2 };
+        const text = write(p);
+        const [problem] = only(checkPolicyText(text, format), 'base-redundant');
+        assert.equal(problem.path, 'base.flipLR');
+        assert.equal(problem.severity, 'information');
+        assert.match(problem.message, /FlipLR operation changes nothing/);
+        assert.equal(text.slice(problem.offset, problem.offset + problem.length), 'true');
+        assert.deepEqual(fixAndValidate(text, format, problem).base, { cropPadding: 4, flipLR: false, cutout: 0 });
+        // In a schedule entry too; without FlipLR (or without the flip) nothing is said.
+        const staged = { ...base(), base: { cropPadding: 0, flipLR: true, cutout: 0 }, schedule: [{ untilProgress: 1, applyProbability: 0.5, operations: [{ op: 'FlipLR', probability: 1 }] }] };
+        assert.equal(only(checkPolicyText(write(staged), format), 'base-redundant').length, 1);
+        assert.deepEqual(only(checkPolicyText(write({ ...base(), base: { cropPadding: 0, flipLR: true, cutout: 0 } }), format), 'base-redundant'), []);
+      });
+
       it('agrees with semanticProblems on schema-valid policies', () => {
         const p = base();
         const ops = p.operations as Obj[];
@@ -202,6 +219,21 @@ describe('policy text problems', () => {
       assert.deepEqual(problems.map((x) => x.path).sort(), ['operations[1].magnitude', 'opsPerImage']);
       for (const x of problems) assert.match(text.slice(x.offset, x.offset + x.length), /^(1\.5|0)$/);
       assert.deepEqual(only(checkPolicyText(text, format), 'schema'), []);
+    }
+  });
+
+  it('locates schema problems of the base section at their key path', () => {
+    for (const [name, format] of [['ts', 'ts'], ['yaml', 'yaml']] as const) {
+      const bad = writers[name]({ ...base(), base: { cropPadding: -1, flipLR: 'yes', cutout: 8 } });
+      const problems = only(checkPolicyText(bad, format, { schema: true }), 'schema');
+      assert.deepEqual(problems.map((x) => x.path), ['base.cropPadding', 'base.flipLR'], name);
+      assert.match(problems[0].message, />=0 \(got -1\)/);
+      assert.deepEqual(problems.map((x) => bad.slice(x.offset, x.offset + x.length).replace(/'/g, '')), ['-1', 'yes']);
+      const missing = writers[name]({ ...base(), base: { cropPadding: 4, crop: 2 } });
+      const found = only(checkPolicyText(missing, format, { schema: true }), 'schema');
+      assert.deepEqual(found.map((x) => x.path).sort(), ['base', 'base.cutout', 'base.flipLR'], name);
+      assert.ok(found.some((x) => /unknown key "crop"; remove it/.test(x.message)));
+      for (const x of found) assert.equal(missing.slice(x.offset, x.offset + x.length), 'base', 'a missing key is shown on "base"');
     }
   });
 

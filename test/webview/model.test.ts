@@ -3,7 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EngineEvent, ProgressEvent } from '../../src/shared/protocol';
+import { describeBase, type BaseTransform } from '../../src/shared/base';
 import { heatmapLayout, parseCategory } from '../../webview/categories';
+import { formatBase } from '../../webview/format';
 import { History } from '../../webview/history';
 import { PanelModel, topIndices } from '../../webview/model';
 
@@ -59,6 +61,25 @@ describe('search panel model', () => {
     assert.equal(m.history.view().length, 20, 'steps of epochs 0-1 kept, epoch 2 redone');
     m.apply({ type: 'event', event: start('other') });
     assert.equal(m.history.view().length, 0);
+  });
+
+  it('knows the base transform from the start event, else from the result, and forgets it on a new search', () => {
+    const m = new PanelModel();
+    const crop: BaseTransform = { cropPadding: 4, flipLR: false, cutout: 0 };
+    const start = (id: string, base?: BaseTransform): EngineEvent => ({ kind: 'started', id, categories: ['A'], backend: { name: 'cpu', device: 'cpu', skipped: [] }, model: 'm', datasetSize: 4, ...(base ? { base } : {}) });
+    m.apply({ type: 'event', event: start('s', crop) });
+    assert.deepEqual(m.base, crop);
+    m.apply({ type: 'event', event: start('t') });
+    assert.equal(m.base, null);
+    const policy = { version: 1 as const, opsPerImage: 1, applyProbability: 1, operations: [{ op: 'Identity' as const, probability: 1 }], base: { cropPadding: 2, flipLR: true, cutout: 8 } };
+    m.apply({ type: 'init', search: null, events: [{ kind: 'result', id: 'old', policy }], samples: [], status: { running: false, canResume: false, canCommit: true } });
+    assert.deepEqual(m.base, policy.base);
+  });
+
+  it('words the base as the engine and the CLI do (describeBase)', () => {
+    for (const base of [{ cropPadding: 4, flipLR: false, cutout: 0 }, { cropPadding: 0, flipLR: true, cutout: 16 }, { cropPadding: 3, flipLR: true, cutout: 5 }, { cropPadding: 0, flipLR: false, cutout: 0 }]) {
+      assert.equal(formatBase(base), describeBase(base));
+    }
   });
 
   it('ranks the top categories', () => {

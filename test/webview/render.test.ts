@@ -23,9 +23,9 @@ const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixture-search.
 const RUNNING: PanelStatus = { running: true, canResume: false, canCommit: false };
 const DONE: PanelStatus = { running: false, canResume: false, canCommit: true };
 
-/** The recorded search cut in two: an `init` replaying the first part, then live events. */
+/** The recorded search cut in two: an `init` replaying the first part, then live events (its start given a base). */
 function messages(): { init: ToPanel; live: ToPanel[]; result: ToPanel } {
-  const events = fixture.events.filter((e) => e.kind !== 'result');
+  const events = fixture.events.filter((e) => e.kind !== 'result').map((e): EngineEvent => (e.kind === 'started' ? { ...e, base: { cropPadding: 4, flipLR: false, cutout: 0 } } : e));
   const cut = events.findIndex((e) => e.kind === 'progress' && e.epoch === 2);
   const result = fixture.events.find((e) => e.kind === 'result');
   assert.ok(result && cut > 0);
@@ -123,6 +123,7 @@ describe('search panel webview (Chromium)', function () {
       const header = await panel.page.locator('header').innerText();
       assert.match(header, /wasm/);
       assert.match(header, /resnet-small/);
+      assert.match(header, /base: crop \(pad 4\)/);
       assert.match(header, /Running/);
       await panel.page.screenshot({ path: path.join(OUT, `panel-${theme.name}.png`), fullPage: true });
 

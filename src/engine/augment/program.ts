@@ -51,7 +51,7 @@ export function programFromPlans(plans: readonly ImagePlan[], size: { width: num
     plan.forEach((a, t) => {
       const k = i * steps + t;
       program.ops[k] = OP_INDEX.get(a.op) ?? IDENTITY;
-      program.params[k] = opParameter(a.op, a.magnitude, a.sign, size);
+      program.params[k] = a.level ?? opParameter(a.op, a.magnitude, a.sign, size);
       program.positions[2 * k] = a.position[0];
       program.positions[2 * k + 1] = a.position[1];
     });

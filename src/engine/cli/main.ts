@@ -6,12 +6,15 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DatasetError } from '../data/errors';
 import { UserError } from '../errors';
 import { runApply } from './apply';
+import { runEvaluate, type EvaluateArgs } from './evaluate';
 import { runExport } from './export';
 import { runInfo } from './info';
 import { runSearch, type SearchArgs } from './search';
 import { runServe } from './serve';
+import { parseBase, type BaseTransform } from '../../shared/base';
 import { PRESETS } from '../../shared/presets';
 import { BACKEND_CHOICES } from '../../shared/protocol';
+import { BASELINE_NAMES } from '../../shared/evaluation';
 import { EXPORT_FORMATS, type ExportFormat } from '../../shared/export';
 
 declare const DDAS_VERSION: string | undefined;
@@ -26,6 +29,18 @@ function number(name: string, check: (v: number) => boolean, allowed: string): (
 }
 
 const integer = (name: string, min: number) => number(name, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
+
+/** --base: "default" (resolved by the engine from the image size), "none" or e.g. "crop=4,flip,cutout=16". */
+function baseSpec(value: string): BaseTransform | 'default' {
+  try {
+    return parseBase(value);
+  } catch (e) {
+    // A size out of range comes back as zod issues; the rest as one sentence.
+    const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    const why = issues ? issues.map((i) => `${String(i.path[0]) === 'cropPadding' ? 'crop' : 'cutout'}: ${i.message}`).join('; ') : e instanceof Error ? e.message : String(e);
+    throw new InvalidArgumentError(`${why.replace(/; use .*$/, '')}. Allowed: "default" (random crop, padding ~1/8 of the side), "none", or comma-separated items crop=PIXELS, flip, cutout=PIXELS (e.g. "crop=4,flip").`);
+  }
+}
 
 /** Where the CLI writes: stdout lines and stderr text (tests capture both). */
 export interface CliIo {
@@ -107,6 +122,7 @@ function program({ out, err }: CliIo, exit: { code: number }): Command {
     .option('--lr-alpha <lr>', 'Adam learning rate of the level-2 logits', number('--lr-alpha', (v) => v > 0, 'a positive number'))
     .option('--lr-beta <lr>', 'Adam learning rate of the level-1 logit', number('--lr-beta', (v) => v > 0, 'a positive number'))
     .option('--explore <x>', 'sub-policy sampling mix: 1 = uniform (official), 0 = learned p', number('--explore', (v) => v >= 0 && v <= 1, 'a number in [0, 1]'), 1)
+    .option('--base <spec>', 'what your training does after the policy: default (random crop, pad ~1/8 side), none, or e.g. crop=4,flip,cutout=16', baseSpec, 'default')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
     .option('--checkpoint-dir <dir>', 'where to checkpoint every epoch (default: <out>.checkpoint)')
     .option('--resume', 'continue the search saved in --checkpoint-dir')
@@ -133,7 +149,54 @@ function program({ out, err }: CliIo, exit: { code: number }): Command {
           lrAlpha: opts.lrAlpha as number | undefined,
           lrBeta: opts.lrBeta as number | undefined,
           explore: opts.explore as number,
+          base: opts.base as SearchArgs['base'],
           model: opts.model as SearchArgs['model'],
+        },
+        (line) => err(line + '\n'),
+        (text) => out(text.replace(/\n$/, '')),
+      );
+    });
+
+  cli
+    .command('evaluate')
+    .description('Train fresh nets with each policy and each baseline and compare their accuracy on held-out images (paired over seeds, 95% intervals).')
+    .argument('<dataset>', 'an IDX file or folder, CIFAR binary folder or file, or an ImageFolder tree (its test split, or a held-out share, is scored)')
+    .option('--policy <files...>', 'policy files to evaluate (JSON, YAML, TypeScript or Python)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--baselines <list>', `comma-separated baselines to compare with: ${BASELINE_NAMES.join(', ')} (default: all)`)
+    .option('--seeds <n>', 'training runs per entry (paired: same initial weights and data order per seed)', integer('--seeds', 1), 3)
+    .option('--epochs <n>', 'epochs per training run', integer('--epochs', 1), 40)
+    .option('--train-size <n>', 'training images per run (stratified; capped to what the dataset has)', integer('--train-size', 10), 2000)
+    .option('--test-size <n>', 'held-out images scored (stratified; default: all of the held-out split)', integer('--test-size', 10))
+    .option('--batch <n>', 'training batch', integer('--batch', 1), 128)
+    .option('--seed <n>', 'first seed (runs use seed, seed + 1, ...)', integer('--seed', 0), 0)
+    .addOption(new Option('--model <name>', 'network trained per run').choices(['resnet-small', 'wrn-40-2']).default('resnet-small'))
+    .option('--base <spec>', "base transform after each entry's operations: default, none, or e.g. crop=4,flip,cutout=16 (default: the policies' own, else default)", baseSpec)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    .option('--checkpoint-dir <dir>', 'where to checkpoint after each run and epoch (default: <out>.checkpoint, else ./ddas-evaluate.checkpoint)')
+    .option('--resume', 'continue the evaluation saved in --checkpoint-dir')
+    .option('--json', 'print the engine protocol\'s events as JSON lines instead of a progress bar and table')
+    .option('--out <file>', 'also write the report as JSON')
+    .option('--force', 'replace --out if it exists')
+    .action(async (dataset: string, opts: Record<string, unknown>) => {
+      exit.code = await runEvaluate(
+        {
+          dataset,
+          policies: (opts.policy as string[] | undefined) ?? [],
+          baselines: opts.baselines as string | undefined,
+          seeds: opts.seeds as number,
+          epochs: opts.epochs as number,
+          trainSize: opts.trainSize as number,
+          testSize: opts.testSize as number | undefined,
+          batch: opts.batch as number,
+          seed: opts.seed as number,
+          model: opts.model as EvaluateArgs['model'],
+          base: opts.base as EvaluateArgs['base'],
+          backend: opts.backend as EvaluateArgs['backend'],
+          checkpointDir: opts.checkpointDir as string | undefined,
+          resume: opts.resume === true,
+          json: opts.json === true,
+          out: opts.out as string | undefined,
+          force: opts.force === true,
         },
         (line) => err(line + '\n'),
         (text) => out(text.replace(/\n$/, '')),

@@ -2,9 +2,11 @@
 import { SingleBar } from 'cli-progress';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeBase, type BaseTransform } from '../../shared/base';
 import type { Policy } from '../../shared/policy';
 import { PRESETS, type PresetName } from '../../shared/presets';
 import { encodeEvent, SearchSpaceSchema, type BackendReport, type EngineEvent, type ProgressEvent, type SearchRequest } from '../../shared/protocol';
+import { augmentSentence, evidenceSentence } from '../../shared/evidence-text';
 import { describeOp, type OpName } from '../../shared/ops';
 import { selectBackend, type BackendRequest } from '../backend/select';
 import { UserError } from '../errors';
@@ -31,6 +33,8 @@ export interface SearchArgs {
   lrAlpha?: number;
   lrBeta?: number;
   explore: number;
+  /** 'default': the engine picks the default base from the image size. */
+  base: BaseTransform | 'default';
   model?: 'resnet-small' | 'wrn-40-2';
 }
 
@@ -67,6 +71,7 @@ export function searchRequest(args: SearchArgs, out: string): SearchRequest {
     model: args.model ?? preset.model,
     learningRates: { alpha: args.lrAlpha ?? preset.learningRates.alpha, beta: args.lrBeta ?? preset.learningRates.beta },
     explore: args.explore,
+    ...(args.base !== 'default' ? { base: args.base } : {}),
     checkpointDir: args.checkpointDir ?? `${out}.checkpoint`,
     resume: args.resume,
   };
@@ -96,6 +101,7 @@ function terminalView(log: (line: string) => void): { emit: (e: EngineEvent) => 
       switch (e.kind) {
         case 'started':
           categories = e.categories;
+          if (e.base) log(`base: ${describeBase(e.base)}`);
           log(`searching with ${e.model} on ${e.backend.name} (${e.backend.device}) over ${e.categories.length} categories, ${e.datasetSize} images${e.resumedFromEpoch !== undefined ? `, resumed at epoch ${e.resumedFromEpoch + 1}` : ''}`);
           for (const s of e.backend.skipped) log(`  backend ${s.backend} skipped: ${s.reason}`);
           break;
@@ -163,6 +169,12 @@ export async function runSearch(args: SearchArgs, log: (line: string) => void, w
   }
   if (!args.json) {
     log(`p_aug ${policy.applyProbability}, top operations: ${topOps(policy.operations.map((o) => ('magnitude' in o ? `${o.op}@${o.magnitude}` : o.op)), policy.operations.map((o) => o.probability), 5)}`);
+    const meta = policy.search;
+    if (meta?.perplexity !== undefined) log(`level 2 spreads over ${meta.perplexity.toFixed(1)} of ${policy.operations.length} categories (perplexity)`);
+    if (meta?.evidence) {
+      log(augmentSentence(meta.evidence));
+      log(evidenceSentence(meta.evidence));
+    }
     log(`wrote the policy to ${out}`);
   }
   return 0;

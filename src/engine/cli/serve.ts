@@ -1,6 +1,7 @@
 /** `ddas serve`: the JSON-lines engine process the extension talks to. */
 import type { BackendReport } from '../../shared/protocol';
 import { selectBackend, type BackendRequest } from '../backend/select';
+import { runEvaluateJob } from '../evaluate/job';
 import { runSearchJob } from '../search/job';
 import { serve } from '../serve/server';
 
@@ -18,6 +19,9 @@ export async function runServe(backendRequest: BackendRequest, version: string):
     },
     search: async (req, emit, signal) => {
       await runSearchJob(req, emit, signal, backend as BackendReport);
+    },
+    evaluate: async (req, emit, signal) => {
+      await runEvaluateJob(req, emit, signal, backend as BackendReport);
     },
   });
 }

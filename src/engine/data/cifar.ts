@@ -121,7 +121,10 @@ export async function openCifar(target: string, variant: CifarVariant, opts: Ope
   labelParts.reduce((offset, p) => (labels.set(p, offset), offset + p.length), 0);
 
   const namesFile = path.join(dir, spec.namesFile);
-  const names = (await readClassNamesFile(namesFile)) ?? [...spec.defaultNames];
+  const declared = await readClassNamesFile(namesFile);
+  const names = declared ?? [...spec.defaultNames];
+  // CIFAR-10's names are fixed by the format; CIFAR-100's defaults are indices.
+  const classNamesFrom = declared ? spec.namesFile : variant === 'cifar10' ? 'CIFAR-10\'s standard names' : undefined;
   if (names.length !== spec.classCount) {
     throw new DatasetError(namesFile, `lists ${names.length} class names, but the format has ${spec.classCount}`, 'Fix the file or delete it to use default names');
   }
@@ -137,6 +140,7 @@ export async function openCifar(target: string, variant: CifarVariant, opts: Ope
       height: SIDE,
       channels: 3,
       classNames: names,
+      ...(classNamesFrom ? { classNamesFrom } : {}),
       classCounts: countClasses(labels, spec.classCount),
       size: labels.length,
       skipped: [],

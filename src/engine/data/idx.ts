@@ -3,12 +3,14 @@
  * after a big-endian header, `<prefix>-labels-idx1-ubyte` N label bytes; either may be
  * gzipped. Images are read by offset, never whole; gzipped files are first decompressed
  * once to a cache file. Class names come from `classes.txt` next to the images file when
- * present (one per line, in index order), else "0".."K-1".
+ * present (one per line, in index order), else Fashion-MNIST's names when the labels are
+ * its train or t10k set (known.ts), else "0".."K-1".
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { DatasetError } from './errors';
 import { gunzipToCache } from './gzcache';
+import { recogniseLabels } from './known';
 import { checkLabelRange, countClasses, defaultClassNames, inferClassCount, readClassNamesFile } from './labels';
 import { readBytes, RecordFile, RecordSet } from './records';
 import type { Dataset, DatasetInfo, DatasetSplit, OpenOptions } from './types';
@@ -160,9 +162,15 @@ export async function openIdx(target: string, opts: OpenOptions = {}): Promise<D
   const namesFile = path.join(path.dirname(pair.images), IDX_CLASSES_FILE);
   const declared = await readClassNamesFile(namesFile);
   let classNames: string[];
+  let classNamesFrom: string | undefined;
+  const known = declared ? undefined : recogniseLabels(labels);
   if (declared) {
     checkLabelRange(labels, declared.length, pair.labels, `${namesFile} lists ${declared.length} classes; fix the label or add the missing class names`);
     classNames = declared;
+    classNamesFrom = IDX_CLASSES_FILE;
+  } else if (known) {
+    classNames = [...known.names];
+    classNamesFrom = `${known.dataset} (recognised by its labels)`;
   } else {
     classNames = defaultClassNames(inferClassCount(labels, pair.labels, namesFile));
   }
@@ -176,6 +184,7 @@ export async function openIdx(target: string, opts: OpenOptions = {}): Promise<D
     height,
     channels,
     classNames,
+    ...(classNamesFrom ? { classNamesFrom } : {}),
     classCounts: countClasses(labels, classNames.length),
     size: count,
     skipped: [],

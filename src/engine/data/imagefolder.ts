@@ -195,6 +195,7 @@ export async function openImageFolder(root: string, opts: OpenOptions = {}): Pro
       height,
       channels,
       classNames,
+      classNamesFrom: 'folder names',
       classCounts,
       size: kept.length,
       skipped,

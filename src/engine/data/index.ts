@@ -3,5 +3,6 @@ export { batches, type BatchOptions, type IndexedBatch } from './batches';
 export { detectFormat } from './detect';
 export { DatasetError } from './errors';
 export { openDataset } from './open';
-export { stratifiedSplit } from './split';
+export { openSplits, type DatasetSplits, type SplitOptions } from './holdout';
+export { stratifiedSplit, stratifiedSplitOf } from './split';
 export type { Batch, Dataset, DatasetFormat, DatasetInfo, DatasetSplit, OpenOptions, SkippedFile } from './types';

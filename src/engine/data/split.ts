@@ -52,6 +52,17 @@ export function stratifiedSplit<K extends string>(labels: ArrayLike<number>, siz
 }
 
 /**
+ * stratifiedSplit over the images at `subset` (dataset indices, e.g. those a held-out
+ * share leaves): the parts are dataset indices, disjoint, ascending when `subset` is.
+ */
+export function stratifiedSplitOf<K extends string>(labels: ArrayLike<number>, subset: ArrayLike<number>, sizes: Record<K, number>, seed: number): Record<K, Int32Array> {
+  const parts = stratifiedSplit(Int32Array.from(subset, (i) => labels[i]), sizes, seed);
+  const out = {} as Record<K, Int32Array>;
+  for (const part of Object.keys(parts) as K[]) out[part] = Int32Array.from(parts[part], (p) => subset[p]).sort();
+  return out;
+}
+
+/**
  * Splits `total` over classes in proportion to `counts` by largest remainder, no class
  * above its `room`. Ties go to the lower class index.
  */

@@ -24,6 +24,8 @@ export interface DatasetInfo {
   readonly channels: number;
   /** Class index i is classNames[i]. */
   readonly classNames: readonly string[];
+  /** Where the names come from ("classes.txt", "folder names", ...); absent when they are the indices "0".."K-1". */
+  readonly classNamesFrom?: string;
   /** Images per class, same order as classNames. */
   readonly classCounts: readonly number[];
   /** Number of readable images (skipped files are not counted). */

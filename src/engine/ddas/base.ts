@@ -1,50 +1,38 @@
 /**
- * The base transform every DDAS input goes through after its augmentation: random crop
- * from a zero-padded image, optional horizontal flip, Cutout (the official CIFAR search:
- * pad 4, flip, Cutout 16). Crop and flip are one gather with per-image offsets; Cutout is
- * the catalog op (gray fill, which is about the mean once the net normalises).
+ * The base transform (src/shared/base.ts) on tensors: random crop from a zero-padded
+ * image, optional horizontal flip, Cutout - applied after the policy's operations to
+ * every DDAS input. Crop and flip are one gather with per-image offsets; Cutout is the
+ * catalog op (gray square, clipped at the border), so the exports' Cutout equals it.
  */
+import type { BaseTransform } from '../../shared/base';
+import { drawBases, isIdentityBase, type BaseDraw } from '../../shared/base-draw';
 import type { Rng } from '../../shared/rng';
 import { BATCH_OPS, type ImageBatch } from '../augment';
 import { tf } from '../tf';
 
-export interface BaseTransform {
-  /** Zero padding before the random crop back to the input size; 0 = no crop. */
-  readonly cropPadding: number;
-  /** Mirror left-right with probability 1/2 (wrong for data whose labels depend on it). */
-  readonly flipLR: boolean;
-  /** Side of the Cutout square in pixels; 0 = off. */
-  readonly cutout: number;
-}
-
-/**
- * Crop pad 4 and Cutout of half the shorter side (16 px at 32 px); flip only for colour
- * images - grayscale sets such as digits or glyphs are often not mirror-symmetric.
- */
-export function defaultBaseTransform(image: { width: number; height: number; channels: number }): BaseTransform {
-  return { cropPadding: 4, flipLR: image.channels === 3, cutout: Math.round(Math.min(image.width, image.height) / 2) };
-}
-
-export const NO_BASE_TRANSFORM: BaseTransform = { cropPadding: 0, flipLR: false, cutout: 0 };
-
-/** Applies the base transform; all randomness comes from `rng` (per image, in order). */
+/** Applies the base transform; all randomness comes from `rng` (per image, in order: see base-draw.ts). */
 export function applyBase(images: ImageBatch, base: BaseTransform, rng: Rng): ImageBatch {
+  return applyBaseDraws(images, base, drawBases(base, images.shape[0], rng));
+}
+
+/** Applies the base transform with the given per-image draws (deterministic; the exports' tests use it). */
+export function applyBaseDraws(images: ImageBatch, base: BaseTransform, draws: readonly BaseDraw[]): ImageBatch {
   const n = images.shape[0];
+  if (draws.length !== n) throw new RangeError(`applyBaseDraws: ${draws.length} draws for a batch of ${n} images`);
+  if (isIdentityBase(base)) return images.clone();
   const pad = base.cropPadding;
   const offsets = new Int32Array(2 * n);
   const flips = new Uint8Array(n);
   const positions = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) {
+  draws.forEach((d, i) => {
     if (pad > 0) {
-      offsets[2 * i] = rng.int(2 * pad + 1);
-      offsets[2 * i + 1] = rng.int(2 * pad + 1);
+      offsets[2 * i] = checkOffset(d.crop[0], pad);
+      offsets[2 * i + 1] = checkOffset(d.crop[1], pad);
     }
-    if (base.flipLR) flips[i] = rng.uniform() < 0.5 ? 1 : 0;
-    if (base.cutout > 0) {
-      positions[2 * i] = rng.uniform();
-      positions[2 * i + 1] = rng.uniform();
-    }
-  }
+    flips[i] = base.flipLR && d.flip ? 1 : 0;
+    positions[2 * i] = d.position[0];
+    positions[2 * i + 1] = d.position[1];
+  });
   return tf.tidy(() => {
     let x = images;
     if (pad > 0 || base.flipLR) x = cropAndFlip(x, pad, offsets, flips);
@@ -54,6 +42,11 @@ export function applyBase(images: ImageBatch, base: BaseTransform, rng: Rng): Im
     }
     return x === images ? images.clone() : x;
   });
+}
+
+function checkOffset(v: number, pad: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > 2 * pad) throw new RangeError(`base crop offset ${v} is outside [0, ${2 * pad}] for padding ${pad}`);
+  return v;
 }
 
 /** Output pixel (y, x) of image i reads padded pixel (y + oy, x' + ox), x' mirrored when flipped. */

@@ -4,7 +4,8 @@
  */
 import { buildSpace, type Category } from '../../shared/space';
 import { createNet, resnetSmall, type InputShape, type ModelName, type ProxyNet } from '../nn';
-import { defaultBaseTransform, type BaseTransform } from './base';
+import { defaultBase, type BaseTransform } from '../../shared/base';
+import type { LeftOut } from './fit-space';
 
 /** A registry model, or a resnet-small shape with other stage widths (tiny nets for tests). */
 export type ModelChoice = ModelName | { readonly kind: 'resnet'; readonly widths: readonly number[] };
@@ -51,8 +52,10 @@ export interface DdasOptions {
   readonly model?: ModelChoice;
   /** Default: the official CIFAR space (52 categories). */
   readonly space?: readonly Category[];
-  /** Default: crop (pad 4) + flip + Cutout for RGB, no flip for grayscale. */
+  /** What training does after the policy. Default: a mild random crop (pad ~1/8 of the side), no flip, no Cutout. */
   readonly base?: BaseTransform;
+  /** Categories of the requested space left out before the search (recorded in the result). */
+  readonly leftOut?: readonly LeftOut[];
   /** Emit a progress event every this many steps (and at each epoch's end). Default 1. */
   readonly progressEvery?: number;
   /** Measure accuracy on the whole search-val split after each epoch. Default true. */
@@ -85,6 +88,7 @@ export interface ResolvedOptions {
   readonly model: ModelChoice;
   readonly space: readonly Category[];
   readonly base: BaseTransform;
+  readonly leftOut: readonly LeftOut[];
   readonly progressEvery: number;
   readonly evalEachEpoch: boolean;
 }
@@ -131,7 +135,8 @@ export function resolveOptions(o: DdasOptions, image: { width: number; height: n
     seed: o.seed ?? DEFAULTS.seed,
     model: o.model ?? DEFAULTS.model,
     space: o.space ?? buildSpace(),
-    base: o.base ?? defaultBaseTransform(image),
+    base: o.base ?? defaultBase(image),
+    leftOut: o.leftOut ?? [],
     progressEvery: o.progressEvery ?? DEFAULTS.progressEvery,
     evalEachEpoch: o.evalEachEpoch ?? DEFAULTS.evalEachEpoch,
   };

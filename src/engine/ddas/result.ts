@@ -1,6 +1,8 @@
 /** The search's result as a policy file (src/shared/policy.ts). */
-import { POLICY_VERSION, type Policy, type PolicyOperation, type SearchMetadata } from '../../shared/policy';
+import type { BaseTransform } from '../../shared/base';
+import { POLICY_VERSION, type Evidence, type Policy, type PolicyOperation, type SearchMetadata } from '../../shared/policy';
 import type { Category } from '../../shared/space';
+import { perplexity } from '../../shared/space';
 import { roundDistribution } from './distribution';
 import type { Snapshot } from './state';
 
@@ -36,6 +38,11 @@ export interface PolicyInputs {
   readonly seed: number;
   readonly seconds: number;
   readonly learningRates: { alpha: number; beta: number };
+  /** The base transform the search ran under: recorded so training and exports apply the same. */
+  readonly base: BaseTransform;
+  readonly evidence?: Evidence;
+  /** Categories of the requested space that were left out, and why. */
+  readonly leftOut?: readonly { readonly category: string; readonly reason: string }[];
 }
 
 export function buildPolicy(r: PolicyInputs, ctx: PolicyContext): Policy {
@@ -51,6 +58,9 @@ export function buildPolicy(r: PolicyInputs, ctx: PolicyContext): Policy {
     learningRates: r.learningRates,
     ...(last && last.valAccuracy >= 0 ? { valAccuracy: round6(last.valAccuracy) } : {}),
     ...(ctx.startedAt ? { startedAt: ctx.startedAt } : {}),
+    perplexity: Math.round(perplexity(r.p) * 100) / 100,
+    ...(r.leftOut && r.leftOut.length > 0 ? { leftOut: r.leftOut.map((l) => ({ ...l })) } : {}),
+    ...(r.evidence ? { evidence: r.evidence } : {}),
   };
   const n = r.snapshots.length;
   return {
@@ -58,6 +68,7 @@ export function buildPolicy(r: PolicyInputs, ctx: PolicyContext): Policy {
     opsPerImage: r.opsPerImage,
     applyProbability: round6(r.pAug),
     operations: operationsFrom(r.space, r.p),
+    base: { cropPadding: r.base.cropPadding, flipLR: r.base.flipLR, cutout: r.base.cutout },
     ...(n > 0
       ? {
           schedule: r.snapshots.map((s, e) => ({

@@ -13,7 +13,7 @@
  * forward and backward passes).
  */
 import type { EngineEvent, ProgressEvent } from '../../shared/protocol';
-import type { Policy } from '../../shared/policy';
+import type { Evidence, Policy } from '../../shared/policy';
 import { Rng } from '../../shared/rng';
 import { categoryKey } from '../../shared/space';
 import { applyPlans } from '../augment';
@@ -24,6 +24,7 @@ import { applyBase } from './base';
 import { batchTensors, channelStats, setSize, type SearchData } from './data';
 import { drawSubPolicy, logit, sigmoid, softmax, subPolicyPlans, subPolicyProbability, type SubPolicy } from './distribution';
 import { netFor, resolveOptions, type DdasOptions, type ModelChoice, type ResolvedOptions } from './options';
+import { EvidenceAccumulator } from './evidence';
 import { buildPolicy, type PolicyContext } from './result';
 import { checkState, STATE_FORMAT, STATE_VERSION, type DdasState, type Snapshot } from './state';
 import { GradientPool, resolveThreads, type ThreadsOption } from './parallel';
@@ -82,6 +83,7 @@ export class DdasSearch {
   /** Started on the first step (the backend is known then); null = single thread. */
   private pool: GradientPool | null | undefined;
   private poolProblem: string | undefined;
+  private evidence: EvidenceAccumulator;
 
   private constructor(
     readonly options: ResolvedOptions,
@@ -95,6 +97,7 @@ export class DdasSearch {
     this.beta = logit(options.initialPAug);
     this.adamAlpha = adamInit(options.space.length);
     this.adamBeta = adamInit(1);
+    this.evidence = new EvidenceAccumulator(options.space.length);
   }
 
   static create(data: SearchData, options: DdasOptions = {}): DdasSearch {
@@ -138,6 +141,7 @@ export class DdasSearch {
     s.epochOrder = state.epochOrder ? [...state.epochOrder] : null;
     s.snapshots = state.snapshots.map((x) => ({ ...x, p: [...x.p] }));
     s.seconds = state.seconds;
+    if (state.evidence) s.evidence = new EvidenceAccumulator(state.options.space.length, state.evidence);
     s.setThreads(runtime.threads ?? 1);
     return s;
   }
@@ -256,8 +260,8 @@ export class DdasSearch {
       const pk = subPolicies.map((sub) => subPolicyProbability(p, sub));
       const r = modelStep(this.net, this.weights, this.buffers, { x0, xs, labels: batch.labels, val: val.x, valLabels: val.labels }, pAug, pk, this.learningRate, this.gradientPool() ?? undefined);
       const d = normaliseD(r.d, o.normEpsilon);
-      const z = pk.reduce((a, b) => a + b, 0);
-      const g = surrogateGradient(this.alpha, this.beta, subPolicies, d, z);
+      this.evidence.add(subPolicies, d);
+      const g = surrogateGradient(this.alpha, this.beta, subPolicies, d);
       this.adamAlpha = adamStep(this.alpha, g.alpha, this.adamAlpha, { lr: o.lrAlpha, ...o.adamBetas });
       const beta = Float64Array.of(this.beta);
       this.adamBeta = adamStep(beta, [g.beta], this.adamBeta, { lr: o.lrBeta, ...o.adamBetas });
@@ -287,7 +291,7 @@ export class DdasSearch {
       const endOfEpoch = r.snapshot !== undefined;
       if (hooks.emit && (endOfEpoch || (r.step + 1) % this.options.progressEvery === 0)) hooks.emit(this.progressEvent(id, r));
       if (r.snapshot) {
-        hooks.emit?.({ kind: 'snapshot', id, epoch: r.snapshot.epoch, pAug: r.snapshot.pAug, p: r.snapshot.p, valAccuracy: Math.max(0, r.snapshot.valAccuracy) });
+        hooks.emit?.({ kind: 'snapshot', id, epoch: r.snapshot.epoch, pAug: r.snapshot.pAug, p: r.snapshot.p, valAccuracy: Math.max(0, r.snapshot.valAccuracy), evidence: this.evidenceSummary() });
         await hooks.onEpochEnd?.(r.snapshot.epoch);
       }
     }
@@ -399,7 +403,13 @@ export class DdasSearch {
       buffers: this.buffers.toStored(),
       snapshots: this.snapshots,
       seconds: this.seconds,
+      evidence: this.evidence.state(),
     };
+  }
+
+  /** Each category's measured effect and verdict so far (see evidence.ts). */
+  evidenceSummary(): Evidence {
+    return this.evidence.summary(this.categories);
   }
 
   /** The policy found so far: final (p_aug, p) plus the per-epoch schedule. */
@@ -417,6 +427,9 @@ export class DdasSearch {
         seed: o.seed,
         seconds: this.seconds,
         learningRates: { alpha: o.lrAlpha, beta: o.lrBeta },
+        base: o.base,
+        evidence: this.evidenceSummary(),
+        leftOut: o.leftOut,
       },
       ctx,
     );

@@ -5,6 +5,7 @@
  */
 import type { InputShape, StoredTensor } from '../nn';
 import type { AdamState } from './adam';
+import type { EvidenceState } from './evidence';
 import type { ResolvedOptions } from './options';
 
 export const STATE_FORMAT = 'ddas-search-state';
@@ -41,6 +42,8 @@ export interface DdasState {
   readonly snapshots: readonly Snapshot[];
   /** Wall-clock seconds spent searching so far (all runs). */
   readonly seconds: number;
+  /** The per-category evidence so far (absent in checkpoints of older versions: it restarts). */
+  readonly evidence?: EvidenceState;
 }
 
 /** Parses what JSON.parse returned into a state, with a message saying what is wrong. */

@@ -75,11 +75,18 @@ export interface SurrogateGradient {
 }
 
 /**
- * S = - sum_j d_j sigmoid(beta) p_kj(alpha) / Z with Z = sum_j p_kj held constant, and its
- * gradient: minus the first-order change of L_val(w') per unit of the mixing weights
- * (over xi), so descending S descends the validation loss.
+ * S = - sum_j d_j sigmoid(beta) p_kj(alpha) / Z(alpha), Z = sum_j p_kj, and its gradient:
+ * minus the first-order change of L_val(w') per unit of the mixing weights (over xi), so
+ * descending S descends the validation loss.
+ *
+ * Z depends on alpha here (DESIGN section 3 holds it constant): the model step mixes the
+ * g_j with weights p_kj / Z that always sum to 1, so this is the exact gradient of the
+ * step actually taken. With Z constant, every category absent from a step's sub-policies
+ * gains whenever the step's mean d_j is negative - a drift toward whatever is rarely
+ * drawn or does little, measured as the collapse onto near-identity operations; the
+ * mean of d is p_aug's to follow, not alpha's.
  */
-export function surrogateGradient(alpha: ArrayLike<number>, beta: number, subPolicies: readonly (readonly number[])[], d: readonly number[], z: number): SurrogateGradient {
+export function surrogateGradient(alpha: ArrayLike<number>, beta: number, subPolicies: readonly (readonly number[])[], d: readonly number[]): SurrogateGradient {
   const k = alpha.length;
   return tf.tidy(() => {
     const counts = subPolicies.map((sub) => {
@@ -91,8 +98,9 @@ export function surrogateGradient(alpha: ArrayLike<number>, beta: number, subPol
       // p_kj = exp(<counts_j, log p>), counts_j[k] = how often k is in sub-policy j. (The
       // gradients of tf.prod and tf.gather need kernels the wasm backend lacks.)
       const logp = tf.logSoftmax(a as tf.Tensor1D);
-      const terms = counts.map((c, j) => tf.mul(tf.exp(tf.sum(tf.mul(c, logp))), -d[j] / z));
-      return tf.mul(tf.sigmoid(b), tf.addN(terms)) as tf.Scalar;
+      const pk = counts.map((c) => tf.exp(tf.sum(tf.mul(c, logp))));
+      const weighted = tf.addN(pk.map((p, j) => tf.mul(p, -d[j])));
+      return tf.mul(tf.sigmoid(b), tf.div(weighted, tf.addN(pk))) as tf.Scalar;
     };
     const a0 = tf.tensor1d(Float32Array.from({ length: k }, (_, i) => alpha[i]));
     const b0 = tf.scalar(beta);

@@ -9,10 +9,13 @@ import * as path from 'node:path';
 import type { Policy } from '../../shared/policy';
 import type { BackendReport, EngineEvent, SearchRequest } from '../../shared/protocol';
 import { buildSpace, categoryKey } from '../../shared/space';
-import { openDataset } from '../data';
-import { DdasSearch, loadSearchData, type DdasOptions, type SearchData } from '../ddas';
+import { openSplits, stratifiedSplitOf } from '../data';
+import { heldOutRecord } from '../data/holdout';
+import { DdasSearch, readSearchData, type DdasOptions, type SearchData } from '../ddas';
 import type { ThreadsOption } from '../ddas/parallel';
+import { fitSpace } from '../ddas/fit-space';
 import { UserError } from '../errors';
+import { Rng } from '../../shared/rng';
 import { writeFileAtomic } from '../io/atomic';
 
 export const CHECKPOINT_FILE = 'ddas-checkpoint.json';
@@ -58,8 +61,26 @@ function searchOptions(req: SearchRequest): DdasOptions {
     ...(req.model ? { model: req.model } : {}),
     ...(req.learningRates ? { lrAlpha: req.learningRates.alpha, lrBeta: req.learningRates.beta } : {}),
     ...(req.space ? { space: buildSpace(req.space.ops, req.space.magnitudes) } : {}),
+    ...(req.base ? { base: req.base } : {}),
     progressEvery: 1,
   };
+}
+
+/**
+ * The default space fitted to the data (fit-space.ts), with a log line saying what was left
+ * out and why. A space the user gave is searched as given; identities in it are only named.
+ */
+function fittedSpace(req: SearchRequest, data: SearchData, emit: (e: EngineEvent) => void): Pick<DdasOptions, 'space' | 'leftOut'> {
+  const requested = req.space ? buildSpace(req.space.ops, req.space.magnitudes) : buildSpace();
+  const fitted = fitSpace(requested, data.train, data, Rng.seeded(req.seed));
+  const names = fitted.leftOut.map((l) => `${l.category} (${l.reason})`).join('; ');
+  if (req.space) {
+    if (fitted.leftOut.length > 0) emit({ kind: 'log', id: req.id, level: 'warn', message: `the search space given has categories that leave these images unchanged, searched anyway: ${names}` });
+    return { space: requested };
+  }
+  if (fitted.space.length === 0) throw new UserError(`${req.dataset}: every operation of the default space leaves these images unchanged (${names}). Give a search space with --space.`);
+  if (fitted.leftOut.length > 0) emit({ kind: 'log', id: req.id, level: 'info', message: `left out of the default space: ${names}` });
+  return { space: fitted.space, leftOut: fitted.leftOut };
 }
 
 /** Identifies exactly the images and labels the search saw. */
@@ -77,16 +98,20 @@ export async function runSearchJob(request: SearchRequest, emit: (e: EngineEvent
   const saved = request.resume ? readCheckpoint(requireDir(request)) : undefined;
   // A resumed search continues the request it was started with (same split, same budget).
   const req: SearchRequest = saved ? { ...saved.request, id: request.id, checkpointDir: request.checkpointDir, resume: true } : request;
-  const dataset = await openDataset(req.dataset);
+  // The search draws only from the images evaluation does not hold out (holdout.ts).
+  const splits = await openSplits(req.dataset);
+  const dataset = splits.train;
+  const heldOut = heldOutRecord(splits);
   let data: SearchData;
   try {
-    const available = dataset.info.size;
+    const available = splits.trainIndices.length;
     if (req.budget.trainSize + req.budget.valSize > available) {
-      throw new UserError(`${dataset.info.path}: the search needs ${req.budget.trainSize} + ${req.budget.valSize} images but the dataset has ${available}. Lower --train-size / --val-size.`);
+      const held = available < dataset.info.size ? `, of which ${heldOut.images} are held out for evaluation (${heldOut.name}), so ${available} can be searched` : '';
+      throw new UserError(`${dataset.info.path}: the search needs ${req.budget.trainSize} + ${req.budget.valSize} images but the dataset has ${dataset.info.size}${held}. Lower --train-size / --val-size.`);
     }
-    data = await loadSearchData(dataset, { train: req.budget.trainSize, val: req.budget.valSize }, req.seed);
+    data = await readSearchData(dataset, stratifiedSplitOf(dataset.labels, splits.trainIndices, { train: req.budget.trainSize, val: req.budget.valSize }, req.seed));
   } finally {
-    await dataset.close();
+    await splits.close();
   }
   const sha256 = dataHash(data);
   if (saved && saved.datasetSha256 !== sha256) {
@@ -96,7 +121,7 @@ export async function runSearchJob(request: SearchRequest, emit: (e: EngineEvent
   let search: DdasSearch;
   try {
     const threads = run.threads ?? 'auto';
-    search = saved ? DdasSearch.restore(data, saved.search, { threads }) : DdasSearch.create(data, { ...searchOptions(req), threads });
+    search = saved ? DdasSearch.restore(data, saved.search, { threads }) : DdasSearch.create(data, { ...searchOptions(req), ...fittedSpace(req, data, emit), threads });
   } catch (e) {
     if (e instanceof RangeError || (saved && e instanceof Error)) throw new UserError(`${saved ? checkpointPath(requireDir(req)) : 'search options'}: ${e.message}.`);
     throw e;
@@ -117,6 +142,7 @@ export async function runSearchJob(request: SearchRequest, emit: (e: EngineEvent
       backend,
       model: typeof state.options.model === 'string' ? state.options.model : 'resnet',
       datasetSize: data.train.labels.length + data.val.labels.length,
+      base: state.options.base,
       ...(saved ? { resumedFromEpoch: state.position.epoch } : {}),
     });
     const outcome = await search.run({
@@ -133,7 +159,7 @@ export async function runSearchJob(request: SearchRequest, emit: (e: EngineEvent
       emit({ kind: 'cancelled', id: req.id, ...(file ? { checkpoint: file } : {}) });
       return undefined;
     }
-    const policy = search.policy({ dataset: { path: path.resolve(req.dataset), sha256, images: data.train.labels.length + data.val.labels.length }, backend: backend.name, startedAt });
+    const policy = search.policy({ dataset: { path: path.resolve(req.dataset), sha256, images: data.train.labels.length + data.val.labels.length, heldOut }, backend: backend.name, startedAt });
     emit({ kind: 'result', id: req.id, policy });
     return policy;
   } finally {

@@ -1,9 +1,11 @@
 /**
- * `ddas serve`: the engine as a JSON-lines process (DESIGN section 6). One search at a
- * time, previews alongside it; a bad line gets an `error` event and the engine keeps
- * serving; end of input or `shutdown` cancels the search (leaving its checkpoint) and exits.
+ * `ddas serve`: the engine as a JSON-lines process (DESIGN section 6). One long job (a
+ * search or an evaluation) at a time, previews alongside it; a bad line gets an `error`
+ * event and the engine keeps serving; end of input or `shutdown` cancels the job (leaving
+ * its checkpoint) and exits.
  */
 import * as readline from 'node:readline';
+import type { EvaluateRequest } from '../../shared/evaluation';
 import { encodeEvent, parseRequest, PROTOCOL_VERSION, type BackendReport, type EngineEvent, type ErrorCode, type ParsedRequest, type SearchRequest } from '../../shared/protocol';
 import { DatasetError } from '../data/errors';
 import { UserError } from '../errors';
@@ -17,6 +19,8 @@ export interface ServeDeps {
   readonly versions: Record<string, string>;
   /** Runs a search to its end (result), or until the signal aborts it (cancelled). */
   readonly search: (request: SearchRequest, emit: Emit, signal: AbortSignal) => Promise<void>;
+  /** Runs an evaluation to its end (evaluateResult), or until the signal aborts it (cancelled). */
+  readonly evaluate: (request: EvaluateRequest, emit: Emit, signal: AbortSignal) => Promise<void>;
 }
 
 export function errorCode(e: unknown): ErrorCode {
@@ -33,26 +37,37 @@ export async function serve(input: NodeJS.ReadableStream, write: (text: string) 
   const ready = (id?: string): void => emit({ kind: 'ready', ...(id ? { id } : {}), protocol: PROTOCOL_VERSION, engine: 'ddas-tfjs', version: deps.versions.ddas ?? '0', backend, versions: deps.versions });
   ready();
 
-  let active: { id: string; controller: AbortController; done: Promise<void> } | undefined;
+  let active: { id: string; kind: 'search' | 'evaluation'; controller: AbortController } | undefined;
   const pending = new Set<Promise<void>>();
   const track = (p: Promise<void>): void => {
     pending.add(p);
     void p.finally(() => pending.delete(p));
   };
 
-  const startSearch = (req: SearchRequest): void => {
+  /** Events after which a job holds the slot no longer (it may still be closing files). */
+  const FINAL_KINDS: ReadonlySet<EngineEvent['kind']> = new Set(['result', 'evaluateResult', 'cancelled']);
+
+  const startJob = (req: { id: string }, kind: 'search' | 'evaluation', run: (emit: Emit, signal: AbortSignal) => Promise<void>): void => {
     if (active) {
-      emit({ kind: 'error', id: req.id, code: 'busy', message: `search "${active.id}" is running; cancel it first (one search at a time).` });
+      emit({ kind: 'error', id: req.id, code: 'busy', message: `${active.kind} "${active.id}" is running; cancel it first (one search or evaluation at a time).` });
       return;
     }
-    const controller = new AbortController();
-    const done = deps
-      .search(req, emit, controller.signal)
-      .catch((e: unknown) => emit({ kind: 'error', id: req.id, code: errorCode(e), message: errorText(e) }))
-      .finally(() => {
-        if (active?.id === req.id) active = undefined;
-      });
-    active = { id: req.id, controller, done };
+    const job = { id: req.id, kind, controller: new AbortController() };
+    active = job;
+    const release = (): void => {
+      if (active === job) active = undefined;
+    };
+    // A client that answers a result with the next request must not be told "busy".
+    const jobEmit: Emit = (event) => {
+      if (FINAL_KINDS.has(event.kind)) release();
+      emit(event);
+    };
+    const done = run(jobEmit, job.controller.signal)
+      .catch((e: unknown) => {
+        release();
+        emit({ kind: 'error', id: req.id, code: errorCode(e), message: errorText(e) });
+      })
+      .finally(release);
     track(done);
   };
 
@@ -62,7 +77,10 @@ export async function serve(input: NodeJS.ReadableStream, write: (text: string) 
         ready(req.id);
         return;
       case 'search':
-        startSearch(req);
+        startJob(req, 'search', (jobEmit, signal) => deps.search(req, jobEmit, signal));
+        return;
+      case 'evaluate':
+        startJob(req, 'evaluation', (jobEmit, signal) => deps.evaluate(req, jobEmit, signal));
         return;
       case 'preview':
         track(
@@ -74,7 +92,7 @@ export async function serve(input: NodeJS.ReadableStream, write: (text: string) 
       case 'cancel': {
         const target = req.target ?? active?.id;
         if (!active || active.id !== target) {
-          emit({ kind: 'error', id: req.id, code: 'not-found', message: target ? `no running search "${target}" to cancel.` : 'no search is running.' });
+          emit({ kind: 'error', id: req.id, code: 'not-found', message: target ? `no running search or evaluation "${target}" to cancel.` : 'no search or evaluation is running.' });
           return;
         }
         active.controller.abort();
@@ -96,7 +114,7 @@ export async function serve(input: NodeJS.ReadableStream, write: (text: string) 
     if (handle(parsed.request) === 'stop') break;
   }
   lines.close();
-  // End of input or shutdown: stop the search at its next step (it checkpoints) and finish pending work.
+  // End of input or shutdown: stop the job at its next step (it checkpoints) and finish pending work.
   active?.controller.abort();
   await Promise.allSettled([...pending]);
 }

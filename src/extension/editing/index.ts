@@ -1,10 +1,11 @@
 /**
  * Authoring policy files: "ddas" diagnostics with quick fixes, operation hovers with
- * engine-rendered thumbnails, CodeLenses and the preview commands. Schema completion
- * and snippets come from package.json contributions (jsonValidation, yamlValidation,
- * snippets); the pure logic lives in src/shared/policy-text/.
+ * engine-rendered thumbnails, hover docs on the base section, CodeLenses and the
+ * preview commands. Schema completion and snippets come from package.json contributions
+ * (jsonValidation, yamlValidation, snippets); the pure logic lives in src/shared/policy-text/.
  */
 import * as vscode from 'vscode';
+import { BaseHover } from './base-hover';
 import { PolicyCodeActions } from './code-actions';
 import type { PolicyEditingDeps } from './deps';
 import { PolicyDiagnostics } from './diagnostics';
@@ -23,6 +24,7 @@ export function registerPolicyEditing(context: vscode.ExtensionContext, deps: Po
     panel,
     vscode.languages.registerCodeActionsProvider(POLICY_SELECTOR, new PolicyCodeActions(), PolicyCodeActions.metadata),
     vscode.languages.registerHoverProvider(POLICY_SELECTOR, new OperationHover(deps, draws)),
+    vscode.languages.registerHoverProvider(POLICY_SELECTOR, new BaseHover()),
     vscode.languages.registerCodeLensProvider(POLICY_SELECTOR, new PolicyCodeLenses()),
     ...new PreviewCommands(deps, draws, panel).register(),
   );

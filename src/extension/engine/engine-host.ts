@@ -147,6 +147,15 @@ export class EngineHost implements vscode.Disposable {
       case 'result':
         this.log.info(`[${event.id}] search finished`);
         return;
+      case 'evaluateStarted':
+        this.log.info(`[${event.id}] evaluation started: ${event.labels.join(', ')} x ${event.seeds} seeds, ${event.epochs} epochs, ${event.trainImages} training and ${event.testImages} held-out images (${event.heldOut})${event.resumedRuns !== undefined ? `, resumed with ${event.resumedRuns} runs done` : ''}`);
+        return;
+      case 'evaluateRun':
+        this.log.info(`[${event.id}] ${event.run !== undefined && event.runs ? `run ${event.run + 1}/${event.runs}: ` : ''}${event.label}, seed ${event.seed}: held-out accuracy ${(event.accuracy * 100).toFixed(1)}%`);
+        return;
+      case 'evaluateResult':
+        this.log.info(`[${event.id}] evaluation finished: ${event.report.verdict}`);
+        return;
       default:
         return;
     }

@@ -5,7 +5,24 @@
  */
 import type { EngineEvent, EventKind } from '../../shared/protocol';
 
-const EVENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['ready', 'started', 'progress', 'snapshot', 'checkpoint', 'result', 'cancelled', 'preview', 'error', 'log']);
+/** Every kind of the protocol's EngineEvent union (a Record, so a new kind must be listed here to compile). */
+const KNOWN: Record<EventKind, true> = {
+  ready: true,
+  started: true,
+  progress: true,
+  snapshot: true,
+  checkpoint: true,
+  result: true,
+  cancelled: true,
+  preview: true,
+  error: true,
+  log: true,
+  evaluateStarted: true,
+  evaluateProgress: true,
+  evaluateRun: true,
+  evaluateResult: true,
+};
+const EVENT_KINDS: ReadonlySet<string> = new Set(Object.keys(KNOWN));
 
 export type ParsedLine = { readonly ok: true; readonly event: EngineEvent } | { readonly ok: false; readonly reason: string };
 
@@ -18,7 +35,7 @@ export function parseEventLine(line: string): ParsedLine {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
   const kind = (value as { kind?: unknown }).kind;
-  if (typeof kind !== 'string' || !EVENT_KINDS.has(kind as EventKind)) return { ok: false, reason: `unknown event kind ${JSON.stringify(kind)}` };
+  if (typeof kind !== 'string' || !EVENT_KINDS.has(kind)) return { ok: false, reason: `unknown event kind ${JSON.stringify(kind)}` };
   const id = (value as { id?: unknown }).id;
   if (id !== undefined && typeof id !== 'string') return { ok: false, reason: 'event id is not a string' };
   return { ok: true, event: value as EngineEvent };

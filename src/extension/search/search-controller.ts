@@ -48,6 +48,7 @@ export const COMMAND_IDS = {
   commit: 'ddas.commitPolicy',
   preview: 'ddas.previewAugmentations',
   selectBackend: 'ddas.selectBackend',
+  evaluate: 'ddas.evaluatePolicy',
   showLog: 'ddas.showEngineLog',
 } as const;
 
@@ -263,11 +264,13 @@ export class SearchController implements PanelHost, vscode.Disposable {
     void this.updateContextKeys();
     const acc = policy.search?.valAccuracy;
     const answer = await vscode.window.showInformationMessage(
-      `DDAS search finished: p_aug ${policy.applyProbability.toFixed(3)}${acc !== undefined ? `, proxy val accuracy ${(acc * 100).toFixed(1)}%` : ''}. Commit the policy to ${vscode.workspace.asRelativePath(saved.plan.outFile)}?`,
+      `DDAS search finished: p_aug ${policy.applyProbability.toFixed(3)}${acc !== undefined ? `, proxy val accuracy ${(acc * 100).toFixed(1)}%` : ''}. Commit the policy to ${vscode.workspace.asRelativePath(saved.plan.outFile)}, or first evaluate it against the baselines on held-out data?`,
       'Commit Policy',
+      'Evaluate',
       'Show Panel',
     );
     if (answer === 'Commit Policy') await vscode.commands.executeCommand(COMMAND_IDS.commit, { fromResult: true });
+    else if (answer === 'Evaluate') await vscode.commands.executeCommand(COMMAND_IDS.evaluate, { fromResult: true, dataset: saved.plan.dataset });
     else if (answer === 'Show Panel') await vscode.commands.executeCommand(COMMAND_IDS.showPanel);
   }
 

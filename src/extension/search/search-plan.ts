@@ -2,6 +2,7 @@
  * What a search is asked to do (dataset, budget, where the policy goes) and the engine
  * request it becomes. No `vscode`: the start wizard fills a plan, the controller runs it.
  */
+import type { BaseTransform } from '../../shared/base';
 import { PRESETS, type PresetName } from '../../shared/presets';
 import type { Request, SearchBudget } from '../../shared/protocol';
 import type { DatasetKind } from './dataset-discovery';
@@ -25,6 +26,8 @@ export interface SearchPlan {
   readonly budget: SearchBudget;
   /** Where Commit Policy writes the JSON policy (other formats go beside it). */
   readonly outFile: string;
+  /** What the user's training does after the policy; absent: the engine's default (a mild random crop). */
+  readonly base?: BaseTransform;
 }
 
 /** A custom budget keeps the Quick preset's model, batches and learning rates. */
@@ -43,6 +46,7 @@ export function searchRequest(plan: SearchPlan, id: string, checkpointDir: strin
     budget: plan.budget,
     model: preset.model,
     learningRates: { ...preset.learningRates },
+    ...(plan.base ? { base: plan.base } : {}),
     checkpointDir,
     resume,
   };

@@ -1,12 +1,15 @@
 /**
- * Start Search's questions: which dataset, which budget, where the policy goes. The
- * last answers are remembered per workspace and offered first next time.
+ * Start Search's questions: which dataset, which budget, what the user's training already
+ * does (the base transform), where the policy goes. The last answers are remembered per
+ * workspace and offered first next time; the base step preselects `ddas.search.base`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { BaseTransformSchema, type BaseTransform } from '../../shared/base';
 import { PRESETS, type PresetName } from '../../shared/presets';
-import { defaultPresetSetting } from '../config';
+import { baseSetting, defaultPresetSetting } from '../config';
+import { baseChoices, checkBasePixels, type BaseSetting } from './base-choice';
 import { DISCOVERY_GLOBS, datasetName, defaultOutputName, discoverDatasets, type DatasetCandidate } from './dataset-discovery';
 import { budgetFor, checkBudgetField, type CustomBudget, type PresetChoice, type SearchPlan } from './search-plan';
 
@@ -28,12 +31,15 @@ export interface StartSearchArgs {
   readonly preset?: PresetChoice;
   readonly budget?: Partial<CustomBudget> & { batch?: number; valBatch?: number };
   readonly outFile?: string;
+  /** The base transform; without it a call giving dataset, preset and outFile uses the setting, others ask. */
+  readonly base?: BaseSetting;
 }
 
 export function isStartSearchArgs(value: unknown): value is StartSearchArgs {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
-  return (v.dataset === undefined || typeof v.dataset === 'string') && (v.outFile === undefined || typeof v.outFile === 'string') && (v.preset === undefined || v.preset === 'custom' || (typeof v.preset === 'string' && v.preset in PRESETS));
+  const base = v.base === undefined || v.base === 'default' || BaseTransformSchema.safeParse(v.base).success;
+  return base && (v.dataset === undefined || typeof v.dataset === 'string') && (v.outFile === undefined || typeof v.outFile === 'string') && (v.preset === undefined || v.preset === 'custom' || (typeof v.preset === 'string' && v.preset in PRESETS));
 }
 
 export function workspaceRoot(): string | undefined {
@@ -72,6 +78,10 @@ export class StartWizard {
       if (!custom) return undefined;
     }
     const budget = { ...budgetFor(preset, custom), ...(args.budget?.batch ? { batch: args.budget.batch } : {}), ...(args.budget?.valBatch ? { valBatch: args.budget.valBatch } : {}) };
+    // A scripted call (dataset, preset and file given) is not interrupted by a question.
+    const scripted = args.dataset !== undefined && args.preset !== undefined && args.outFile !== undefined;
+    const base = args.base ?? (scripted ? this.settingBase() : await this.pickBase());
+    if (!base) return undefined;
     const outFile = args.outFile ? this.absolute(args.outFile) : await this.askOutput(dataset, remembered.outFiles?.[dataset.path]);
     if (!outFile) return undefined;
     await this.context.workspaceState.update(CHOICES_KEY, {
@@ -80,7 +90,48 @@ export class StartWizard {
       custom: custom ?? remembered.custom,
       outFiles: { ...(remembered.outFiles ?? {}), [dataset.path]: outFile },
     } satisfies RememberedChoices);
-    return { dataset: dataset.path, datasetName: dataset.name, datasetKind: dataset.kind, sampleImages: dataset.sampleImages, preset, budget, outFile };
+    return { dataset: dataset.path, datasetName: dataset.name, datasetKind: dataset.kind, sampleImages: dataset.sampleImages, preset, budget, outFile, ...(base === 'default' ? {} : { base }) };
+  }
+
+  private settingBase(): BaseSetting {
+    const { base, problem } = baseSetting();
+    if (problem) void vscode.window.showWarningMessage(problem);
+    return base;
+  }
+
+  /** "What your training already does": the search must measure under the same base transform. */
+  private async pickBase(): Promise<BaseSetting | undefined> {
+    const setting = this.settingBase();
+    type Item = vscode.QuickPickItem & { readonly choice: ReturnType<typeof baseChoices>[number] };
+    const items: Item[] = baseChoices(setting).map((c) => ({ label: c.label, detail: c.detail, choice: c }));
+    const chosen = await vscode.window.showQuickPick(items, {
+      title: 'DDAS: Start Search (3/4) - what your training already does',
+      placeHolder: 'The transform your training applies to every image after the policy (the search runs under it; exports apply it)',
+      ignoreFocusOut: true,
+    });
+    if (!chosen) return undefined;
+    return chosen.choice.base ?? this.askCustomBase(setting === 'default' ? undefined : setting);
+  }
+
+  private async askCustomBase(start: BaseTransform | undefined): Promise<BaseTransform | undefined> {
+    const from = start ?? { cropPadding: 4, flipLR: false, cutout: 0 };
+    const ask = async (field: 'cropPadding' | 'cutout', prompt: string): Promise<number | undefined> => {
+      const text = await vscode.window.showInputBox({ title: 'DDAS: base transform', prompt, value: String(from[field]), ignoreFocusOut: true, validateInput: (t) => checkBasePixels(field, t) });
+      return text === undefined ? undefined : Number(text.trim());
+    };
+    const cropPadding = await ask('cropPadding', 'Random crop: zero padding in pixels on each side (RandomCrop padding; 0 = no crop)');
+    if (cropPadding === undefined) return undefined;
+    type FlipItem = vscode.QuickPickItem & { readonly flip: boolean };
+    const flips: FlipItem[] = [
+      { label: 'No flip', detail: 'For data whose labels depend on left and right (digits, text, arrows)', flip: false },
+      { label: 'Horizontal flip', detail: 'Mirror left-right with probability 1/2 (RandomHorizontalFlip)', flip: true },
+    ];
+    flips.sort((a, b) => Number(b.flip === from.flipLR) - Number(a.flip === from.flipLR));
+    const flip = await vscode.window.showQuickPick(flips, { title: 'DDAS: base transform', placeHolder: 'Does your training mirror the images?', ignoreFocusOut: true });
+    if (!flip) return undefined;
+    const cutout = await ask('cutout', 'Cutout: side in pixels of a gray square at a random place (0 = off)');
+    if (cutout === undefined) return undefined;
+    return { cropPadding, flipLR: flip.flip, cutout };
   }
 
   private fromPath(given: string): { path: string; name: string; kind?: DatasetCandidate['kind']; sampleImages: readonly string[] } {
@@ -94,9 +145,14 @@ export class StartWizard {
     return path.isAbsolute(p) || !root ? path.resolve(p) : path.resolve(root, p);
   }
 
-  private async pickDataset(remembered: RememberedChoices): Promise<{ path: string; name: string; kind?: DatasetCandidate['kind']; sampleImages: readonly string[] } | undefined> {
+  /** The dataset step alone, under another title (Evaluate Policy asks it when the policy names no dataset here). */
+  async pickDatasetOnly(title: string): Promise<{ path: string; name: string } | undefined> {
+    return this.pickDataset(this.context.workspaceState.get<RememberedChoices>(CHOICES_KEY) ?? {}, title);
+  }
+
+  private async pickDataset(remembered: RememberedChoices, title = 'DDAS: Start Search (1/4) - dataset'): Promise<{ path: string; name: string; kind?: DatasetCandidate['kind']; sampleImages: readonly string[] } | undefined> {
     const pick = vscode.window.createQuickPick<DatasetItem>();
-    pick.title = 'DDAS: Start Search (1/3) - dataset';
+    pick.title = title;
     pick.placeholder = 'Looking for datasets in the workspace...';
     pick.busy = true;
     pick.matchOnDescription = true;
@@ -150,7 +206,7 @@ export class StartWizard {
     const presetItems: Item[] = (Object.keys(PRESETS) as PresetName[]).map((name) => ({ label: PRESETS[name].label, detail: PRESETS[name].detail, preset: name }));
     const items: Item[] = [...presetItems, { label: 'Custom', detail: 'choose epochs and the numbers of training and validation images', preset: 'custom' }];
     items.sort((a, b) => Number(b.preset === preferred) - Number(a.preset === preferred));
-    const chosen = await vscode.window.showQuickPick(items, { title: 'DDAS: Start Search (2/3) - budget', placeHolder: 'How long should the search run?', ignoreFocusOut: true });
+    const chosen = await vscode.window.showQuickPick(items, { title: 'DDAS: Start Search (2/4) - budget', placeHolder: 'How long should the search run?', ignoreFocusOut: true });
     return chosen?.preset;
   }
 
@@ -178,7 +234,7 @@ export class StartWizard {
     }
     const value = suggested ? path.relative(root, suggested) : defaultOutputName(dataset.path);
     const text = await vscode.window.showInputBox({
-      title: 'DDAS: Start Search (3/3) - policy file',
+      title: 'DDAS: Start Search (4/4) - policy file',
       prompt: 'Where Commit Policy writes the policy, relative to the workspace folder (YAML, TypeScript and Python go beside it)',
       value,
       valueSelection: [value.lastIndexOf('/') + 1, value.length - '.augpolicy.json'.length > 0 && value.endsWith('.augpolicy.json') ? value.length - '.augpolicy.json'.length : value.length],

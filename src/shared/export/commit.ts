@@ -1,5 +1,6 @@
 /** The git commit message the extension writes when it commits a policy file. */
-import type { Policy } from '../policy';
+import { describeBase } from '../base';
+import type { EvaluationMetadata, Policy } from '../policy';
 import { entryKey, entryMeaning, percent, topOperations } from './describe';
 
 export interface CommitExtras {
@@ -35,14 +36,22 @@ export function commitMessage(policy: Policy, extras: CommitExtras = {}): string
   } else {
     lines.push('Written by hand (no search record).');
   }
+  if (policy.evaluation) lines.push(evaluationLine(policy.evaluation));
   const top = topOperations(policy.operations, extras.top ?? 5);
   lines.push(
     `Final p_aug: ${round(policy.applyProbability)} (${policy.opsPerImage} op${policy.opsPerImage === 1 ? '' : 's'} per augmented image)`,
     `Schedule: ${policy.schedule ? `${policy.schedule.length} stages` : 'none (one stage)'}`,
+    `Base transform: ${policy.base ? describeBase(policy.base) : 'none'}`,
     '',
     `Top ${top.length} operations:`,
     ...top.map((o, i) => `  ${i + 1}. ${entryKey(o).padEnd(16)} p = ${round(o.probability)}  (${entryMeaning(o)})`),
   );
   if (extras.files && extras.files.length > 0) lines.push('', `Files: ${extras.files.join(', ')}`);
   return lines.join('\n') + '\n';
+}
+
+/** "Held-out evaluation: +1.2 points over base (95% CI +0.6..+1.8) on 10,000 held-out images (3 seeds x 40 epochs, 2000 training images, resnet-small, wasm)". */
+export function evaluationLine(e: EvaluationMetadata): string {
+  const b = e.budget;
+  return `Held-out evaluation: ${e.verdict} (${b.seeds} seed${b.seeds === 1 ? '' : 's'} x ${b.epochs} epoch${b.epochs === 1 ? '' : 's'}, ${b.trainSize} training images, ${e.model}, ${e.backend})`;
 }

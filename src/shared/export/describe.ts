@@ -33,7 +33,9 @@ export function originLine(policy: Policy): string {
 export const SEMANTICS_LINES: readonly string[] = [
   'Per image: with probability applyProbability, draw opsPerImage operations i.i.d.',
   'from `operations` (or from the schedule entry in force at the current training',
-  'progress) and apply them in order; otherwise leave the image as it is.',
+  'progress) and apply them in order; otherwise leave the image as it is. Then apply',
+  'the base transform (`base`: random crop from a zero-padded image, horizontal flip',
+  'with probability 1/2, Cutout - each only if set), which every image gets.',
   'Magnitudes in [0, 1] map onto torchvision RandAugment ranges; signed ops draw',
   'their sign per image.',
 ];

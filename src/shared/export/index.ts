@@ -10,7 +10,7 @@ import { readPolicyPython, writePolicyPython } from './python';
 import { readPolicyTs, writePolicyTs } from './typescript';
 import { readPolicyYaml, writePolicyYaml } from './yaml';
 
-export { commitMessage, type CommitExtras } from './commit';
+export { commitMessage, evaluationLine, type CommitExtras } from './commit';
 export { entryKey, entryMeaning, originLine, topOperations } from './describe';
 export { EXPORT_FORMATS, FORMAT_LABELS, fileNameFor, formatForFile, isExportFormat, policyStem, pythonModuleName, siblingFile, type ExportFormat } from './format';
 export { readPolicyJson, writePolicyJson } from './json';

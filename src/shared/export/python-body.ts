@@ -1,8 +1,9 @@
 /**
- * The fixed part of the generated Python module: the sampler and the ops. It mirrors
- * src/shared/sampler.ts line for line (same draws in the same order) and applies each op
- * through torchvision.transforms.functional / PIL exactly as scripts/make-op-references.py
- * does, so a policy means the same thing in PyTorch as in the engine.
+ * The fixed part of the generated Python module: the sampler, the ops and the base
+ * transform. It mirrors src/shared/sampler.ts and src/shared/base-draw.ts line for line
+ * (same draws in the same order) and applies each op through
+ * torchvision.transforms.functional / PIL exactly as scripts/make-op-references.py does,
+ * so a policy means the same thing in PyTorch as in the engine.
  */
 export const PYTHON_BODY = String.raw`
 class AppliedOp(NamedTuple):
@@ -194,6 +195,127 @@ def apply_plan(img, plan: Sequence[AppliedOp], fill: int = 0, interpolation: str
     return img
 
 
+NO_BASE = {"cropPadding": 0, "flipLR": False, "cutout": 0}
+
+
+class BaseDraw(NamedTuple):
+    """What is random about the base transform for one image; everything is drawn already."""
+
+    crop_offset: Tuple[int, int]  # top-left (x, y) of the crop window in the padded image, each in [0, 2 * cropPadding]
+    flip: bool  # mirror left-right (after the crop)
+    cutout_position: Tuple[float, float]  # uniforms in [0, 1) placing the Cutout square's centre (x, y)
+
+
+def base_of(policy: Optional[dict] = None) -> dict:
+    """The policy's base transform; a policy without "base" has none (NO_BASE)."""
+    policy = POLICY if policy is None else policy
+    return dict(policy.get("base") or NO_BASE)
+
+
+def describe_base(base: Optional[dict] = None) -> str:
+    """E.g. "crop (pad 4) + flip LR" or "none", for logs."""
+    base = BASE if base is None else base
+    parts = []
+    if base["cropPadding"] > 0:
+        parts.append(f"crop (pad {base['cropPadding']})")
+    if base["flipLR"]:
+        parts.append("flip LR")
+    if base["cutout"] > 0:
+        parts.append(f"Cutout {base['cutout']} px")
+    return " + ".join(parts) if parts else "none"
+
+
+def sample_base(rng=None, base: Optional[dict] = None) -> BaseDraw:
+    """Draws one image's crop offset, flip and Cutout position, in the engine's order (crop x,
+    crop y, flip, Cutout x, Cutout y; only what the base uses). rng as in sample_plan."""
+    base = BASE if base is None else base
+    rng = random if rng is None else rng
+    pad = int(base["cropPadding"])
+    crop = (math.floor(rng.random() * (2 * pad + 1)), math.floor(rng.random() * (2 * pad + 1))) if pad > 0 else (0, 0)
+    flip = rng.random() < 0.5 if base["flipLR"] else False
+    position = (rng.random(), rng.random()) if base["cutout"] > 0 else (0.5, 0.5)
+    return BaseDraw(crop, flip, position)
+
+
+def _pad_crop(img: Image.Image, pad: int, offset: Tuple[int, int]) -> Image.Image:
+    # As RandomCrop(size, padding=pad, fill=0) does it: zero padding, then the window at (x, y).
+    x, y = offset
+    if not (0 <= x <= 2 * pad and 0 <= y <= 2 * pad):
+        raise ValueError(f"crop offset {offset} is outside [0, {2 * pad}] for cropPadding {pad}")
+    width, height = img.size
+    return F.crop(F.pad(img, [pad], fill=0), y, x, height, width)
+
+
+def apply_base(img, crop_offset: Tuple[int, int] = (0, 0), flip: bool = False,
+               cutout_position: Tuple[float, float] = (0.5, 0.5), base: Optional[dict] = None):
+    """The base transform with everything random given (apply_base(img, *sample_base(rng))):
+    crop from the zero-padded image at crop_offset, then mirror if flip (and base flipLR),
+    then Cutout at cutout_position - the DDAS engine's pixels. PIL L/RGB or uint8 tensor [C, H, W]."""
+    _check_input(img)
+    base = BASE if base is None else base
+    pad, side = int(base["cropPadding"]), int(base["cutout"])
+    if pad == 0 and not base["flipLR"] and side == 0:
+        return img
+    if isinstance(img, torch.Tensor):
+        pil = apply_base(F.to_pil_image(img.cpu()), crop_offset, flip, cutout_position, base)
+        return F.pil_to_tensor(pil).to(img.device)
+    if pad > 0:
+        img = _pad_crop(img, pad, crop_offset)
+    if base["flipLR"] and flip:
+        img = F.hflip(img)
+    if side > 0:
+        img = _cutout(img, side, cutout_position)
+    return img
+
+
+class RandomPadCrop:
+    """RandomCrop(size, padding, fill=0) with size = each input's own size, so one transform
+    serves images of any size. rng as in sample_plan."""
+
+    def __init__(self, padding: int, rng=None):
+        self.padding = int(padding)
+        self.rng = rng
+
+    def __call__(self, img):
+        crop = sample_base(self.rng, {"cropPadding": self.padding, "flipLR": False, "cutout": 0}).crop_offset
+        return apply_base(img, crop, base={"cropPadding": self.padding, "flipLR": False, "cutout": 0})
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(padding={self.padding})"
+
+
+class Cutout:
+    """A gray (CUTOUT_FILL) square of side pixels at a uniformly random centre, clipped at the
+    border: the DDAS engine's Cutout, pixel for pixel. rng as in sample_plan."""
+
+    def __init__(self, side: int, rng=None):
+        self.side = int(side)
+        self.rng = rng
+
+    def __call__(self, img):
+        base = {"cropPadding": 0, "flipLR": False, "cutout": self.side}
+        return apply_base(img, cutout_position=sample_base(self.rng, base).cutout_position, base=base)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(side={self.side})"
+
+
+def base_transform(size=None, base: Optional[dict] = None):
+    """The base transform as torchvision transforms, for pipelines that want it on its own:
+    RandomCrop(size, padding=cropPadding, fill=0) (RandomPadCrop when size is None: each
+    image's own size), RandomHorizontalFlip() if flipLR, Cutout(cutout) if cutout."""
+    base = BASE if base is None else base
+    steps = []
+    if base["cropPadding"] > 0:
+        pad = int(base["cropPadding"])
+        steps.append(RandomPadCrop(pad) if size is None else T.RandomCrop(size, padding=pad, fill=0))
+    if base["flipLR"]:
+        steps.append(T.RandomHorizontalFlip())
+    if base["cutout"] > 0:
+        steps.append(Cutout(base["cutout"]))
+    return T.Compose(steps)
+
+
 class DdasAugment:
     """The policy as a torchvision transform: per image (PIL L/RGB, or uint8 tensor
     [C, H, W] or [N, C, H, W]) draws a plan with sample_plan and applies it.
@@ -202,11 +324,15 @@ class DdasAugment:
     entry); otherwise set_progress(t) / set_epoch(epoch, epochs) set it.
     seed: a private random.Random(seed) for reproducible single-process runs; leave it
     None with DataLoader workers (PyTorch seeds the random module per worker).
+    include_base: then apply the policy's base transform (BASE: random crop, flip, Cutout),
+    as the search did. Pass False when the pipeline already has its own crop/flip.
     """
 
     def __init__(self, progress_fn: Optional[Callable[[], float]] = None, seed: Optional[int] = None,
-                 policy: Optional[dict] = None):
+                 policy: Optional[dict] = None, include_base: bool = True):
         self.policy = POLICY if policy is None else policy
+        self.include_base = include_base
+        self.base = base_of(self.policy) if include_base else dict(NO_BASE)
         self.progress_fn = progress_fn
         self.rng = random.Random(seed) if seed is not None else None
         options = self.policy.get("options") or {}
@@ -233,11 +359,13 @@ class DdasAugment:
     def __call__(self, img):
         if isinstance(img, torch.Tensor) and img.ndim == 4:
             return torch.stack([self(x) for x in img]) if len(img) > 0 else img
-        return apply_plan(img, self.sample_plan(), self.fill, self.interpolation)
+        img = apply_plan(img, self.sample_plan(), self.fill, self.interpolation)
+        # Policy first, then the base: the order the search trained under.
+        return apply_base(img, *sample_base(self.rng, self.base), base=self.base)
 
     def __repr__(self) -> str:
         stage = policy_at(self.progress, self.policy)
         return (f"{type(self).__name__}(opsPerImage={self.policy['opsPerImage']}, "
                 f"applyProbability={stage['applyProbability']}, operations={len(stage['operations'])}, "
-                f"progress={self.progress})")
+                f"progress={self.progress}, base={describe_base(self.base)!r})")
 `;

@@ -3,6 +3,7 @@
  * POLICY and a torchvision transform, DdasAugment, that implements the shared
  * training-time semantics (see python-body.ts for the code it carries).
  */
+import { describeBase, NO_BASE } from '../base';
 import { OPS, OP_NAMES, CUTOUT_FILL } from '../ops';
 import type { Policy, ValidationResult } from '../policy';
 import { canonicalPolicy } from './canonical';
@@ -75,6 +76,13 @@ progress_fn (e.g. reading a multiprocessing.Value) instead.
 
 sample_plan(rng, progress) draws one image's operations without applying them (for
 logging or tests); apply_plan(img, plan) applies a given plan.
+
+The base transform (BASE: ${docText(policy.base ? describeBase(policy.base) : 'none')}) is what the search
+trained under after the policy's operations; DdasAugment applies it by default. If your
+pipeline already has its own crop/flip, use DdasAugment(include_base=False). On its own,
+base_transform(size) is it as torchvision transforms (RandomCrop(size, padding, fill=0),
+RandomHorizontalFlip, Cutout); apply_base(img, *sample_base(rng)) is the same with the
+random draws explicit.
 """`;
 }
 
@@ -91,12 +99,19 @@ export function writePolicyPython(policy: Policy, options: PythonWriteOptions = 
     'import torch',
     'import torchvision.transforms.functional as F',
     'from PIL import Image, ImageFilter',
+    'from torchvision import transforms as T',
     'from torchvision.transforms import InterpolationMode',
     '',
-    '__all__ = ["POLICY", "AppliedOp", "DdasAugment", "apply_op", "apply_plan", "op_parameter", "policy_at", "sample_plan"]',
+    '__all__ = ["POLICY", "BASE", "AppliedOp", "BaseDraw", "Cutout", "DdasAugment", "RandomPadCrop", "apply_base", "apply_op", "apply_plan",',
+    '           "base_transform", "op_parameter", "policy_at", "sample_base", "sample_plan"]',
     '',
     '# The policy (the same data as the .augpolicy.json it was exported from).',
     `POLICY = ${formatLiteral(canonicalPolicy(policy), PYTHON_STYLE)}`,
+    '',
+    policy.base
+      ? '# What training does to every image after the policy (POLICY["base"]): the search ran under it.'
+      : '# The policy has no "base": nothing is done after its operations.',
+    `BASE = ${formatLiteral(policy.base ? canonicalPolicy(policy).base : NO_BASE, PYTHON_STYLE)}`,
     '',
     catalogConstants(),
     '',

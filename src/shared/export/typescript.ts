@@ -38,6 +38,16 @@ export interface ScheduleEntry {
   readonly operations: readonly PolicyOperation[];
 }
 
+/** What training does to every image after the policy: random crop, then flip, then Cutout. */
+export interface BaseTransform {
+  /** Zero padding in pixels before a random crop back to the image size; 0 = no crop. */
+  readonly cropPadding: number;
+  /** Mirror left-right with probability 1/2. */
+  readonly flipLR: boolean;
+  /** Side in pixels of a gray square cut out at a random centre; 0 = off. */
+  readonly cutout: number;
+}
+
 export interface PolicyOptions {
   /** Gray level for pixels that geometric ops uncover (default 0). */
   readonly fill?: number;
@@ -48,7 +58,7 @@ export interface PolicyOptions {
 /** How the policy was found. */
 export interface SearchMetadata {
   readonly method: 'ddas';
-  readonly dataset: { readonly path: string; readonly sha256?: string; readonly images: number };
+  readonly dataset: { readonly path: string; readonly sha256?: string; readonly images: number; readonly heldOut?: { readonly name: string; readonly images: number; readonly share?: number; readonly seed?: number } };
   readonly model: string;
   readonly epochs: number;
   readonly seed: number;
@@ -59,6 +69,18 @@ export interface SearchMetadata {
   readonly startedAt?: string;
 }
 
+/** The policy's last held-out evaluation against the baselines (mean accuracy with 95% intervals). */
+export interface EvaluationMetadata {
+  readonly policy?: string;
+  readonly heldOut: { readonly name: string; readonly images: number };
+  readonly budget: { readonly seeds: number; readonly epochs: number; readonly trainSize: number };
+  readonly model: string;
+  readonly backend: string;
+  readonly entries: readonly { readonly label: string; readonly mean: number; readonly low: number; readonly high: number }[];
+  readonly verdict: string;
+  readonly finishedAt: string;
+}
+
 export interface Policy {
   readonly version: 1;
   /** How many operations an augmented image gets (drawn i.i.d., applied in order). */
@@ -67,9 +89,12 @@ export interface Policy {
   readonly applyProbability: number;
   /** Level 2: (operation, magnitude) entries whose probabilities sum to 1. */
   readonly operations: readonly PolicyOperation[];
+  /** Applied after the policy's operations; absent: nothing. */
+  readonly base?: BaseTransform;
   readonly schedule?: readonly ScheduleEntry[];
   readonly options?: PolicyOptions;
   readonly search?: SearchMetadata;
+  readonly evaluation?: EvaluationMetadata;
 }`;
 }
 

@@ -25,7 +25,7 @@ import {
   type TextNode,
 } from './tree';
 
-export type ProblemCode = 'syntax' | 'schema' | 'not-literal' | 'sum' | 'duplicate' | 'off-bin' | 'schedule-order' | 'schedule-end' | 'unknown-op';
+export type ProblemCode = 'syntax' | 'schema' | 'not-literal' | 'sum' | 'duplicate' | 'off-bin' | 'schedule-order' | 'schedule-end' | 'unknown-op' | 'base-redundant';
 export type ProblemSeverity = 'error' | 'warning' | 'information';
 
 export interface TextFix {
@@ -65,6 +65,7 @@ export function checkPolicyText(text: string, format: PolicyFormat, options: Che
   if (root?.kind !== 'object') return ctx.problems;
   checkOperations(ctx, root, ['operations']);
   checkSchedule(ctx, root);
+  checkBase(ctx, root);
   if (options.schema) schemaProblems(ctx, root);
   return ctx.problems;
 }
@@ -144,6 +145,30 @@ function checkOperations(ctx: Ctx, parent: ObjectNode, path: PathSegment[]): voi
       ctx.problems.push({ code: 'sum', severity: 'error', message: `probabilities sum to ${formatNumber(round6(sum))}, not 1; divide each by ${formatNumber(round6(sum))} to normalise`, ...keySpan(prop), path: at, fixes });
     }
   }
+}
+
+/**
+ * A base that mirrors at random (after the operations) makes a FlipLR operation change
+ * nothing: a random flip of a flipped image is still a random flip. Said at base.flipLR.
+ */
+function checkBase(ctx: Ctx, root: ObjectNode): void {
+  const base = property(root, 'base')?.value;
+  const flip = base?.kind === 'object' ? scalar(property(base, 'flipLR')?.value) : undefined;
+  if (flip?.value !== true) return;
+  const lists = [property(root, 'operations')?.value];
+  const schedule = property(root, 'schedule')?.value;
+  if (schedule?.kind === 'array') for (const item of schedule.items) if (item.kind === 'object') lists.push(property(item, 'operations')?.value);
+  const flips = lists.some((list) => list?.kind === 'array' && entriesOf(list).some((e) => e.op?.value === 'FlipLR' && (e.probability ?? 0) > 0));
+  if (!flips) return;
+  ctx.problems.push({
+    code: 'base-redundant',
+    severity: 'information',
+    message: 'base.flipLR mirrors half the images at random after the operations, so the FlipLR operation changes nothing; set flipLR to false to let the policy decide, or drop FlipLR',
+    offset: flip.offset,
+    length: flip.length,
+    path: 'base.flipLR',
+    fixes: [{ title: 'Set base.flipLR to false', edits: [replaceNode(flip, 'false')], preferred: false }],
+  });
 }
 
 function unknownOp(ctx: Ctx, e: Entry, name: string, entryPath: PathSegment[]): void {

@@ -12,6 +12,13 @@ function choice(index: number, values: readonly (string | number)[]): string {
   return `\${${index}|${values.join(',')}|}`;
 }
 
+/**
+ * The base transform's placeholders: a mild crop (4 px suits 28-32 px images), no flip and
+ * no Cutout by default - flips and Cutout are left to the search (src/shared/base.ts).
+ */
+const BASE_FIELDS = { cropPadding: '${7:4}', flipLR: choice(8, ['false', 'true']), cutout: '${9:0}' } as const;
+const BASE_SNIPPET_SCHEMA = { cropPadding: `^${BASE_FIELDS.cropPadding}`, flipLR: `^${BASE_FIELDS.flipLR}`, cutout: `^${BASE_FIELDS.cutout}` };
+
 /** A JSON-schema default snippet; a string value starting with ^ is inserted unquoted. */
 export interface SchemaSnippet {
   readonly label: string;
@@ -32,6 +39,7 @@ export function policyDefaultSnippets(): SchemaSnippet[] {
           { op: 'Identity', probability: '^${3:0.5}' },
           { op: choice(4, MAGNITUDE_OPS), magnitude: `^${choice(5, DEFAULT_MAGNITUDE_BINS)}`, probability: '^${6:0.5}' },
         ],
+        base: BASE_SNIPPET_SCHEMA,
       },
     },
   ];
@@ -71,7 +79,8 @@ function jsonSnippets(): Record<string, VsCodeSnippet> {
         '\t"operations": [',
         '\t\t{ "op": "Identity", "probability": ${3:0.5} },',
         `\t\t{ "op": "${choice(4, MAGNITUDE_OPS)}", "magnitude": ${choice(5, DEFAULT_MAGNITUDE_BINS)}, "probability": \${6:0.5} }`,
-        '\t]',
+        '\t],',
+        `\t"base": { "cropPadding": ${BASE_FIELDS.cropPadding}, "flipLR": ${BASE_FIELDS.flipLR}, "cutout": ${BASE_FIELDS.cutout} }`,
         '}',
       ],
     },
@@ -114,6 +123,10 @@ function yamlSnippets(): Record<string, VsCodeSnippet> {
         `  - op: ${choice(4, MAGNITUDE_OPS)}`,
         `    magnitude: ${choice(5, DEFAULT_MAGNITUDE_BINS)}`,
         '    probability: ${6:0.5}',
+        'base:',
+        `  cropPadding: ${BASE_FIELDS.cropPadding}`,
+        `  flipLR: ${BASE_FIELDS.flipLR}`,
+        `  cutout: ${BASE_FIELDS.cutout}`,
       ],
     },
     'DDAS operation with magnitude': {

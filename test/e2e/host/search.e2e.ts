@@ -30,6 +30,7 @@ describe('settings', () => {
     assert.equal(c.get('engine.nodePath'), '');
     assert.deepEqual(c.get('commit.formats'), ['json']);
     assert.equal(c.get('search.defaultPreset'), 'quick');
+    assert.equal(c.get('search.base'), 'default');
     assert.equal(c.get('preview.images'), '');
   });
 });
@@ -44,6 +45,9 @@ describe('search, commit, crash and resume', function () {
     await waitFor('the search to end', () => !ddas.isSearchRunning());
     const kinds = ddas.searchEvents().map((e: EngineEvent) => e.kind);
     assert.deepEqual([...new Set(kinds)], ['started', 'progress', 'snapshot', 'checkpoint', 'result'], ddas.searchStatus().problem);
+    // A scripted start takes ddas.search.base ("default": a crop padded by 1/8 of the 28 px side).
+    const start = ddas.searchEvents().find((e: EngineEvent) => e.kind === 'started');
+    assert.deepEqual(start?.kind === 'started' ? start.base : undefined, { cropPadding: 4, flipLR: false, cutout: 0 });
     assert.ok(ddas.lastResult());
     assert.equal(ddas.searchStatus().canCommit, true);
   });
