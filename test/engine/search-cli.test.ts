@@ -29,7 +29,7 @@ describe('ddas search (command line)', function () {
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; backend?: { device: string }; base?: unknown });
     // The search ran under the --base given, said so when it started, and recorded it.
     const base = { cropPadding: 2, flipLR: false, cutout: 6 };
-    assert.deepEqual(events[0].base, base);
+    assert.deepEqual(events.find((e) => e.kind === 'started')?.base, base);
     assert.deepEqual([...new Set(events.map((e) => e.kind))], ['started', 'progress', 'snapshot', 'checkpoint', 'result']);
     // The bundled engine carries our SIMD kernels and they load.
     assert.match(events[0].backend?.device ?? '', /DDAS SIMD kernels/);
