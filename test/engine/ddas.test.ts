@@ -168,7 +168,7 @@ describe('DDAS search', function () {
     }
 
     /** The code's own step at (alpha, beta): un-normalised d and the surrogate gradient fed with it. */
-    function analytic(): { d: number[]; dS: { alpha: Float32Array; beta: number } } {
+    function analytic(): { d: number[]; dS: { alpha: Float64Array; beta: number } } {
       weights.unflatten(w0);
       const probs = pk(alpha);
       const r = modelStep(net, weights, buffers, { x0, xs, labels, val, valLabels }, sigmoid(beta), probs, xi);

@@ -30,7 +30,7 @@ describe('ddas search (command line)', function () {
     // The search ran under the --base given, said so when it started, and recorded it.
     const base = { cropPadding: 2, flipLR: false, cutout: 6 };
     assert.deepEqual(events.find((e) => e.kind === 'started')?.base, base);
-    assert.deepEqual([...new Set(events.map((e) => e.kind))], ['started', 'progress', 'snapshot', 'checkpoint', 'result']);
+    assert.deepEqual([...new Set(events.map((e) => e.kind))], ['started', 'log', 'progress', 'snapshot', 'checkpoint', 'result']);
     // The bundled engine carries our SIMD kernels and they load.
     assert.match(events[0].backend?.device ?? '', /DDAS SIMD kernels/);
     const policy = JSON.parse(fs.readFileSync(out, 'utf8'));

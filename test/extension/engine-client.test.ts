@@ -88,7 +88,7 @@ describe('EngineClient (real ddas serve)', function () {
       120000,
     );
     assert.ok(validatePolicy(result.policy).ok);
-    assert.deepEqual([...new Set(seen.map((e) => e.kind))], ['started', 'progress', 'snapshot', 'checkpoint', 'result']);
+    assert.deepEqual([...new Set(seen.map((e) => e.kind))], ['started', 'log', 'progress', 'snapshot', 'checkpoint', 'result']);
   });
 
   it('reports a crash mid-search: the pending request rejects and the exit is unexpected', async () => {

@@ -67,7 +67,7 @@ export function mixingCoefficients(pAug: number, pk: readonly number[]): number[
 
 export interface SurrogateGradient {
   /** dS/dalpha. */
-  readonly alpha: Float32Array;
+  readonly alpha: Float64Array;
   /** dS/dbeta. */
   readonly beta: number;
   /** S itself. */
@@ -87,26 +87,35 @@ export interface SurrogateGradient {
  * mean of d is p_aug's to follow, not alpha's.
  */
 export function surrogateGradient(alpha: ArrayLike<number>, beta: number, subPolicies: readonly (readonly number[])[], d: readonly number[]): SurrogateGradient {
+  // In closed form and float64: with w_j = p_kj / Z and log p_kj = sum_i c_ji log softmax_i,
+  // dw_j/dalpha_i = w_j [(c_ji - cbar_i) - (n_j - nbar) softmax_i], where c_ji counts k_i in
+  // sub-policy j, n_j = sum_i c_ji, and bars are w-weighted means. A category in no
+  // sub-policy of the step gets exactly 0 (autodiff in float32 left rounding noise there,
+  // which Adam's normalisation blew up into steps of lr).
   const k = alpha.length;
-  return tf.tidy(() => {
-    const counts = subPolicies.map((sub) => {
-      const c = new Float32Array(k);
-      for (const i of sub) c[i]++;
-      return tf.tensor1d(c);
-    });
-    const s = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => {
-      // p_kj = exp(<counts_j, log p>), counts_j[k] = how often k is in sub-policy j. (The
-      // gradients of tf.prod and tf.gather need kernels the wasm backend lacks.)
-      const logp = tf.logSoftmax(a as tf.Tensor1D);
-      const pk = counts.map((c) => tf.exp(tf.sum(tf.mul(c, logp))));
-      const weighted = tf.addN(pk.map((p, j) => tf.mul(p, -d[j])));
-      return tf.mul(tf.sigmoid(b), tf.div(weighted, tf.addN(pk))) as tf.Scalar;
-    };
-    const a0 = tf.tensor1d(Float32Array.from({ length: k }, (_, i) => alpha[i]));
-    const b0 = tf.scalar(beta);
-    const { value, grads } = tf.valueAndGrads(s)([a0, b0]);
-    return { alpha: grads[0].dataSync() as Float32Array, beta: grads[1].dataSync()[0], value: value.dataSync()[0] };
+  const maxA = Math.max(...Array.from(alpha));
+  const soft = Float64Array.from({ length: k }, (_, i) => Math.exp(alpha[i] - maxA));
+  const total = soft.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < k; i++) soft[i] /= total;
+  const logPk = subPolicies.map((sub) => sub.reduce((acc, i) => acc + Math.log(soft[i]), 0));
+  const maxLog = Math.max(...logPk);
+  const raw = logPk.map((l) => Math.exp(l - maxLog));
+  const z = raw.reduce((a, b) => a + b, 0);
+  const w = raw.map((v) => v / z);
+  const sig = 1 / (1 + Math.exp(-beta));
+  const mixed = w.reduce((acc, wj, j) => acc + wj * d[j], 0);
+  const nbar = w.reduce((acc, wj, j) => acc + wj * subPolicies[j].length, 0);
+  // dS/dalpha_i = -sig sum_j d_j w_j [(c_ji - cbar_i) - (n_j - nbar) softmax_i]
+  //             = -sig [sum_j (d_j - mixed) w_j c_ji - softmax_i sum_j (d_j - mixed) w_j n_j].
+  const grad = new Float64Array(k);
+  let countTerm = 0;
+  subPolicies.forEach((sub, j) => {
+    const e = (d[j] - mixed) * w[j];
+    for (const i of sub) grad[i] -= sig * e;
+    countTerm += e * (sub.length - nbar);
   });
+  for (let i = 0; i < k; i++) grad[i] += sig * soft[i] * countTerm;
+  return { alpha: grad, beta: -sig * (1 - sig) * mixed, value: -sig * mixed };
 }
 
 export interface StepTensors {

@@ -68,7 +68,8 @@ function searchOptions(req: SearchRequest): DdasOptions {
 
 /**
  * The default space fitted to the data (fit-space.ts), with a log line saying what was left
- * out and why. A space the user gave is searched as given; identities in it are only named.
+ * out and why (emitted after `started`, which opens every search's events). A space the
+ * user gave is searched as given; identities in it are only named.
  */
 function fittedSpace(req: SearchRequest, data: SearchData, emit: (e: EngineEvent) => void): Pick<DdasOptions, 'space' | 'leftOut'> {
   const requested = req.space ? buildSpace(req.space.ops, req.space.magnitudes) : buildSpace();
@@ -119,9 +120,10 @@ export async function runSearchJob(request: SearchRequest, emit: (e: EngineEvent
   }
   const startedAt = saved?.startedAt ?? new Date().toISOString();
   let search: DdasSearch;
+  const notes: EngineEvent[] = [];
   try {
     const threads = run.threads ?? 'auto';
-    search = saved ? DdasSearch.restore(data, saved.search, { threads }) : DdasSearch.create(data, { ...searchOptions(req), ...fittedSpace(req, data, emit), threads });
+    search = saved ? DdasSearch.restore(data, saved.search, { threads }) : DdasSearch.create(data, { ...searchOptions(req), ...fittedSpace(req, data, (e) => notes.push(e)), threads });
   } catch (e) {
     if (e instanceof RangeError || (saved && e instanceof Error)) throw new UserError(`${saved ? checkpointPath(requireDir(req)) : 'search options'}: ${e.message}.`);
     throw e;
@@ -145,6 +147,7 @@ export async function runSearchJob(request: SearchRequest, emit: (e: EngineEvent
       base: state.options.base,
       ...(saved ? { resumedFromEpoch: state.position.epoch } : {}),
     });
+    notes.forEach(emit);
     const outcome = await search.run({
       id: req.id,
       emit,
