@@ -44,7 +44,7 @@ describe('search, commit, crash and resume', function () {
     assert.equal(started, true);
     await waitFor('the search to end', () => !ddas.isSearchRunning());
     const kinds = ddas.searchEvents().map((e: EngineEvent) => e.kind);
-    assert.deepEqual([...new Set(kinds)], ['started', 'progress', 'snapshot', 'checkpoint', 'result'], ddas.searchStatus().problem);
+    assert.deepEqual([...new Set(kinds)], ['started', 'log', 'progress', 'snapshot', 'checkpoint', 'result'], ddas.searchStatus().problem);
     // A scripted start takes ddas.search.base ("default": a crop padded by 1/8 of the 28 px side).
     const start = ddas.searchEvents().find((e: EngineEvent) => e.kind === 'started');
     assert.deepEqual(start?.kind === 'started' ? start.base : undefined, { cropPadding: 4, flipLR: false, cutout: 0 });
