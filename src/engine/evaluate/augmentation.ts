@@ -8,7 +8,7 @@ import type { BaselineName, EvaluateEntry } from '../../shared/evaluation';
 import type { Policy, PolicyOperation } from '../../shared/policy';
 import type { Rng } from '../../shared/rng';
 import { samplePlans } from '../../shared/sampler';
-import { buildSpace } from '../../shared/space';
+import { buildSpace, type Category } from '../../shared/space';
 import { applyPlans, type ApplyOptions } from '../augment';
 import { applyBase } from '../ddas/base';
 import type { tf } from '../tf';
@@ -24,11 +24,10 @@ export interface Frame {
 }
 
 /**
- * The search's starting point: every category of the default space equally likely,
- * applyProbability 1, two operations per image.
+ * The search's starting point: every category of the (fitted) default space equally
+ * likely, applyProbability 1, two operations per image.
  */
-export function uniformPolicy(): Policy {
-  const space = buildSpace();
+export function uniformPolicy(space: readonly Category[] = buildSpace()): Policy {
   const probability = 1 / space.length;
   const operations = space.map((c): PolicyOperation => (c.magnitude === undefined ? { op: c.op, probability } : { op: c.op, magnitude: c.magnitude, probability }));
   return { version: 1, opsPerImage: 2, applyProbability: 1, operations };
@@ -44,14 +43,14 @@ function policyAugment(policy: Policy, base: BaseTransform): Augment {
   };
 }
 
-function baselineAugment(name: BaselineName, base: BaseTransform, frame: Frame): Augment {
+function baselineAugment(name: BaselineName, base: BaseTransform, frame: Frame, uniformSpace?: readonly Category[]): Augment {
   switch (name) {
     case 'none':
       return (x) => x.clone();
     case 'base':
       return (x, rng) => applyBase(x, base, rng);
     case 'uniform':
-      return policyAugment(uniformPolicy(), base);
+      return policyAugment(uniformPolicy(uniformSpace), base);
     case 'randaugment':
     case 'trivialaugment':
       return (x, rng) => {
@@ -63,8 +62,9 @@ function baselineAugment(name: BaselineName, base: BaseTransform, frame: Frame):
   }
 }
 
-export function entryAugment(entry: EvaluateEntry, base: BaseTransform, frame: Frame): Augment {
-  return entry.kind === 'policy' ? policyAugment(entry.policy, base) : baselineAugment(entry.name, base, frame);
+/** `uniformSpace`: the space `uniform` spreads over - the default space fitted to the data, as the search starts from. */
+export function entryAugment(entry: EvaluateEntry, base: BaseTransform, frame: Frame, uniformSpace?: readonly Category[]): Augment {
+  return entry.kind === 'policy' ? policyAugment(entry.policy, base) : baselineAugment(entry.name, base, frame, uniformSpace);
 }
 
 /** Entry labels as reports show them: a policy's label, a baseline's name; repeats get " (2)", " (3)". */

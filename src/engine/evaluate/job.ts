@@ -9,6 +9,9 @@ import type { EvaluateEntry, EvaluateEvent, EvaluateRequest, EvaluationReport } 
 import { summarise } from '../../shared/evaluation-summary';
 import type { BackendReport, EngineEvent } from '../../shared/protocol';
 import { channelStats } from '../ddas/data';
+import { fitSpace } from '../ddas/fit-space';
+import { Rng } from '../../shared/rng';
+import { buildSpace, type Category } from '../../shared/space';
 import { UserError } from '../errors';
 import { createNet } from '../nn';
 import { entryAugment, entryLabels } from './augmentation';
@@ -127,6 +130,7 @@ async function evaluate(
     if (f) emit({ kind: 'evaluateRun', id: req.id, label: f.label, seed: f.seed, accuracy: f.accuracy, curve: f.curve, run: i, runs: planned.length, seconds: f.seconds });
   });
 
+  let uniformSpace: readonly Category[] | undefined;
   for (let i = 0; i < planned.length; i++) {
     const r = planned[i];
     if (done.has(key(r))) continue;
@@ -134,7 +138,9 @@ async function evaluate(
     // The same normalisation for every entry of a seed: it is part of the initial net.
     const net = createNet(req.model, { height: data.height, width: data.width, channels: data.channels, classes: data.classes, ...channelStats(trainData.train, data.channels) });
     const spec = { label: r.label, seed: r.seed, epochs, batch };
-    const augment = entryAugment(r.entry, base, frame);
+    // Fitted as the search fits its default space, so uniform is the search's true start.
+    uniformSpace ??= fitSpace(buildSpace(), trainData.train, frame, Rng.seeded(0)).space;
+    const augment = entryAugment(r.entry, base, frame, uniformSpace);
     let run: TrainingRun;
     if (pending && key(pending) === key(r)) {
       try {
