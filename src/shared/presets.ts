@@ -17,8 +17,8 @@ export interface Preset {
 export const PRESETS = {
   quick: {
     label: 'Quick',
-    detail: 'minutes on a laptop CPU: 800 + 400 images, 4 epochs, small ResNet, larger policy learning rates',
-    budget: { epochs: 4, trainSize: 800, valSize: 400, batch: 32, valBatch: 64 },
+    detail: 'minutes on a laptop CPU: 800 + 400 images, 8 epochs, small ResNet, larger policy learning rates',
+    budget: { epochs: 8, trainSize: 800, valSize: 400, batch: 32, valBatch: 64 },
     learningRates: { alpha: 0.05, beta: 0.01 },
     model: 'resnet-small',
   },
