@@ -63,7 +63,7 @@ const Effect = z.strictObject({
 export const EvidenceSchema = z
   .strictObject({
     steps: z.number().int().nonnegative(),
-    z: z.number().positive().meta({ description: 'The |mean| / se threshold for a verdict (Bonferroni-corrected 95% over the categories).' }),
+    z: z.number().positive().meta({ description: 'The |mean| / se threshold for a verdict at many samples (Bonferroni-corrected 95% over the categories); each verdict uses Student t with n - 1 degrees of freedom at the same level.' }),
     augment: Effect.meta({ description: 'Augmenting at all against the clean batch: mean of d_j (un-normalised sign, L1-normalised scale).' }),
     categories: z.array(Effect.extend({ category: z.string() })).meta({ description: 'Per category, in the order of the space: its effect relative to the other sub-policies of the same step.' }),
   })

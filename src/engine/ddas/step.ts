@@ -105,6 +105,8 @@ export function surrogateGradient(alpha: ArrayLike<number>, beta: number, subPol
   const sig = 1 / (1 + Math.exp(-beta));
   const mixed = w.reduce((acc, wj, j) => acc + wj * d[j], 0);
   const nbar = w.reduce((acc, wj, j) => acc + wj * subPolicies[j].length, 0);
+  // With equal sub-policy lengths (the usual case) the softmax term is exactly 0; rounding in nbar would not be.
+  const sameLength = subPolicies.every((sub) => sub.length === subPolicies[0].length);
   // dS/dalpha_i = -sig sum_j d_j w_j [(c_ji - cbar_i) - (n_j - nbar) softmax_i]
   //             = -sig [sum_j (d_j - mixed) w_j c_ji - softmax_i sum_j (d_j - mixed) w_j n_j].
   const grad = new Float64Array(k);
@@ -112,7 +114,7 @@ export function surrogateGradient(alpha: ArrayLike<number>, beta: number, subPol
   subPolicies.forEach((sub, j) => {
     const e = (d[j] - mixed) * w[j];
     for (const i of sub) grad[i] -= sig * e;
-    countTerm += e * (sub.length - nbar);
+    if (!sameLength) countTerm += e * (sub.length - nbar);
   });
   for (let i = 0; i < k; i++) grad[i] += sig * soft[i] * countTerm;
   return { alpha: grad, beta: -sig * (1 - sig) * mixed, value: -sig * mixed };
