@@ -3,7 +3,7 @@
  * user would pick, on held-out images? One command, through the product's own CLI:
  *
  *   npm run build && npx tsx bench/quality.ts [--sets=fmnist,arrows] [--presets=quick]
- *       [--epochs=40,60] [--seeds=3] [--train-size=2000] [--test-size=N] [--backend=auto] [--gated]
+ *       [--epochs=40,60] [--seeds=3] [--train-size=2000] [--test-size=N] [--backend=auto]
  *
  * Per set: `ddas search --preset P` on the set's train split (the held-out split is never
  * searched), then `ddas evaluate` of each searched policy against none, base, RandAugment,
@@ -22,9 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { arrowImages } from '../src/engine/ddas/synthetic';
 import type { EvaluationReport } from '../src/shared/evaluation';
-import type { Policy } from '../src/shared/policy';
 import { PRESETS, type PresetName } from '../src/shared/presets';
-import { studentTCdf } from '../src/shared/stats';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const list = (k: string, d: string): string[] => (args.get(k) ?? d).split(',').filter((s) => s !== '');
@@ -53,24 +51,6 @@ function writeArrows(dir: string, train: number, test: number, noise: number): s
   write('data_batch_1.bin', train, 1);
   write('test_batch.bin', test, 2);
   return dir;
-}
-
-/**
- * The searched policy with each stage's applyProbability scaled by the evidence that
- * augmenting helps: P(effect > 0) from the search's per-step mean d (a probe of an
- * evidence-gated level 1; the searched policy itself is evaluated beside it).
- */
-function gated(file: string): string {
-  const policy = JSON.parse(fs.readFileSync(file, 'utf8')) as Policy;
-  const a = policy.search?.evidence?.augment;
-  if (!a || a.se <= 0) return file;
-  const w = studentTCdf(a.effect / a.se, Math.max(1, a.n - 1));
-  const scale = (v: number): number => Math.round(v * w * 1e6) / 1e6;
-  const out = file.replace('.augpolicy.json', '-gated.augpolicy.json');
-  const g: Policy = { ...policy, applyProbability: scale(policy.applyProbability), ...(policy.schedule ? { schedule: policy.schedule.map((s) => ({ ...s, applyProbability: scale(s.applyProbability) })) } : {}) };
-  fs.writeFileSync(out, `${JSON.stringify(g, null, 2)}\n`);
-  console.log(`${path.basename(out)}: applyProbability x ${w.toFixed(3)} (augment effect ${a.effect} +/- ${a.se})`);
-  return out;
 }
 
 function ddasRun(argv: string[]): void {
@@ -113,7 +93,6 @@ function main(): void {
       const file = path.join(out, `${set}-${preset}.augpolicy.json`);
       if (!fs.existsSync(file)) ddasRun(['search', dataset, '--preset', preset, '--out', file, '--backend', backend, '--checkpoint-dir', path.join(out, `${set}-${preset}.checkpoint`)]);
       policies.push(file);
-      if (args.has('gated')) policies.push(gated(file));
     }
     for (const epochs of list('epochs', '40,60')) {
       const report = path.join(out, `${set}-e${epochs}-n${trainSize}-s${seeds}.report.json`);

@@ -96,6 +96,8 @@ export const SearchMetadataSchema = z.strictObject({
   learningRates: z.strictObject({ alpha: z.number().positive(), beta: z.number().positive() }).optional(),
   startedAt: z.string().optional(),
   perplexity: z.number().positive().optional().meta({ description: 'exp(entropy) of the final level-2 distribution: how many categories it effectively spreads over.' }),
+  learnedApplyProbability: probability.optional().meta({ description: 'p_aug as the search learned it. applyProbability (and each schedule stage) is it times evidenceWeight.' }),
+  evidenceWeight: probability.optional().meta({ description: 'P(augmenting at all helps) from the per-step evidence (Student t over steps): the learned p_aug is scaled by it, so a search that cannot show a benefit recommends little beyond the base transform.' }),
   leftOut: z.array(z.strictObject({ category: z.string(), reason: z.string() })).optional().meta({ description: 'Categories of the requested space the search left out, and why (e.g. the identity on this data).' }),
   evidence: EvidenceSchema.optional(),
 });

@@ -6,6 +6,7 @@ import { applyPlans } from '../../src/engine/augment';
 import { registerWasmTrainingKernels } from '../../src/engine/backend/kernels';
 import { DdasSearch, applyBase, type DdasOptions, type SearchEvent } from '../../src/engine/ddas';
 import { batchTensors, type SearchData } from '../../src/engine/ddas/data';
+import { evidenceWeight } from '../../src/engine/ddas/result';
 import { logit, sigmoid, softmax, subPolicyPlans, subPolicyProbability } from '../../src/engine/ddas/distribution';
 import { lossGradients, mixingCoefficients, modelStep, mixedStep, surrogateGradient } from '../../src/engine/ddas/step';
 import { cornerSearchData } from '../../src/engine/ddas/synthetic';
@@ -357,7 +358,11 @@ describe('DDAS search', function () {
       assert.equal(policy.operations.length, 56);
       assert.equal(policy.schedule?.length, 2);
       assert.deepEqual(policy.schedule?.map((e) => e.untilProgress), [0.5, 1]);
-      assert.equal(policy.applyProbability, Math.round(s.pAug * 1e6) / 1e6);
+      // The learned p_aug, scaled by the evidence that augmenting helps (result.ts).
+      const weight = evidenceWeight(policy.search?.evidence);
+      assert.ok(weight > 0 && weight <= 1);
+      assert.equal(policy.applyProbability, Math.round(s.pAug * weight * 1e6) / 1e6);
+      if (weight < 1) assert.equal(policy.search?.learnedApplyProbability, Math.round(s.pAug * 1e6) / 1e6);
       assert.equal(policy.search?.model, 'resnet(3/4/4)');
       assert.ok(Math.abs(policy.operations.reduce((a, o) => a + o.probability, 0) - 1) < 1e-6);
       s.dispose();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { EvidenceAccumulator, MIN_SAMPLES, bonferroniZ, normalQuantile } from '../../src/engine/ddas/evidence';
 import { fitSpace } from '../../src/engine/ddas/fit-space';
+import { evidenceWeight } from '../../src/engine/ddas/result';
 import { surrogateGradient } from '../../src/engine/ddas/step';
 import { arrowImages, cornerImages } from '../../src/engine/ddas/synthetic';
 import { Rng } from '../../src/shared/rng';
@@ -90,6 +91,18 @@ describe('trustworthy search: fitted space, evidence, exact surrogate gradient',
         flagged += ev.summary(Array.from({ length: K }, (_, k) => String(k))).categories.filter((c) => c.verdict !== 'none').length;
       }
       assert.ok(flagged <= 1, `${flagged} categories flagged over 5 null searches`);
+    });
+  });
+
+  describe('evidenceWeight (level 1 scaled by the evidence that augmenting helps)', () => {
+    const augment = (effect: number, se: number, n: number) => ({ steps: n, z: 3.3, augment: { effect, se, n, verdict: 'none' as const }, categories: [] });
+    it('is P(effect > 0) under Student t: 1/2 at no effect, near 0 when harmful, near 1 when helpful; 1 without evidence', () => {
+      assert.ok(Math.abs(evidenceWeight(augment(0, 0.02, 200)) - 0.5) < 1e-9);
+      assert.ok(evidenceWeight(augment(-0.078, 0.0185, 200)) < 1e-3);
+      assert.ok(evidenceWeight(augment(0.29, 0.014, 32)) > 0.999);
+      assert.ok(Math.abs(evidenceWeight(augment(-0.013, 0.0182, 200)) - 0.238) < 0.01);
+      assert.equal(evidenceWeight(undefined), 1);
+      assert.equal(evidenceWeight(augment(-0.5, 0.1, MIN_SAMPLES - 1)), 1);
     });
   });
 

@@ -170,6 +170,9 @@ export async function runSearch(args: SearchArgs, log: (line: string) => void, w
   if (!args.json) {
     log(`p_aug ${policy.applyProbability}, top operations: ${topOps(policy.operations.map((o) => ('magnitude' in o ? `${o.op}@${o.magnitude}` : o.op)), policy.operations.map((o) => o.probability), 5)}`);
     const meta = policy.search;
+    if (meta?.learnedApplyProbability !== undefined && meta.evidenceWeight !== undefined) {
+      log(`applyProbability ${policy.applyProbability} = learned p_aug ${meta.learnedApplyProbability} x ${meta.evidenceWeight.toFixed(3)}, the evidence that augmenting helps`);
+    }
     if (meta?.perplexity !== undefined) log(`level 2 spreads over ${meta.perplexity.toFixed(1)} of ${policy.operations.length} categories (perplexity)`);
     if (meta?.evidence) {
       log(augmentSentence(meta.evidence));
