@@ -143,6 +143,8 @@ describe('policy export formats', () => {
     assert.ok(lines.includes('Backend: wasm'));
     assert.ok(lines.includes('Base transform: crop (pad 3) + flip LR + Cutout 5 px'), msg);
     assert.ok(lines.includes('Final p_aug: 0.2235 (2 ops per augmented image)'));
+    const gated = commitMessage({ ...FULL, applyProbability: 0.0532, search: FULL.search && { ...FULL.search, learnedApplyProbability: 0.2235, evidenceWeight: 0.238 } });
+    assert.ok(gated.includes('\nFinal p_aug: 0.0532 (2 ops per augmented image) = learned 0.2235 x evidence 0.238\n'), gated);
     const top = lines.slice(lines.indexOf('Top 5 operations:') + 1, lines.indexOf('Top 5 operations:') + 6);
     assert.deepEqual(top.map((l) => l.trim().split(/\s+/)[1]), ['Sharpness@0.75', 'Identity', 'Rotate@1', 'Cutout@0.5', 'Rotate@0.25']);
     assert.ok(msg.endsWith('Files: policies/a.augpolicy.json\n'));

@@ -39,7 +39,7 @@ export function commitMessage(policy: Policy, extras: CommitExtras = {}): string
   if (policy.evaluation) lines.push(evaluationLine(policy.evaluation));
   const top = topOperations(policy.operations, extras.top ?? 5);
   lines.push(
-    `Final p_aug: ${round(policy.applyProbability)} (${policy.opsPerImage} op${policy.opsPerImage === 1 ? '' : 's'} per augmented image)`,
+    `Final p_aug: ${round(policy.applyProbability)} (${policy.opsPerImage} op${policy.opsPerImage === 1 ? '' : 's'} per augmented image)${weighted(policy)}`,
     `Schedule: ${policy.schedule ? `${policy.schedule.length} stages` : 'none (one stage)'}`,
     `Base transform: ${policy.base ? describeBase(policy.base) : 'none'}`,
     '',
@@ -54,4 +54,10 @@ export function commitMessage(policy: Policy, extras: CommitExtras = {}): string
 export function evaluationLine(e: EvaluationMetadata): string {
   const b = e.budget;
   return `Held-out evaluation: ${e.verdict} (${b.seeds} seed${b.seeds === 1 ? '' : 's'} x ${b.epochs} epoch${b.epochs === 1 ? '' : 's'}, ${b.trainSize} training images, ${e.model}, ${e.backend})`;
+}
+
+/** " = learned 0.34 x evidence 0.238" when the search scaled level 1 by its evidence. */
+function weighted(policy: Policy): string {
+  const s = policy.search;
+  return s?.learnedApplyProbability !== undefined && s.evidenceWeight !== undefined ? ` = learned ${round(s.learnedApplyProbability)} x evidence ${round(s.evidenceWeight)}` : '';
 }
